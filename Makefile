@@ -1,0 +1,66 @@
+# Docker Básico — the single entry point for README, .ci/run and the workflows.
+#   make serve   live preview on http://127.0.0.1:8000 (rebuilds on save)
+#   make test    installs everything the tests need, strict build, whole test suite
+#   make build   strict build into site/
+#   make bench   build benchmark and page weights
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input
+ADDR   ?= 127.0.0.1:8000
+
+# Material 9.8 prints an end-of-life banner on every build; it is documented
+# in CONTRIBUTING.md, so keep the build log for real warnings.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help serve build test bench system-deps lock clean
+
+help:
+	@echo "make serve   - pré-visualização em http://$(ADDR)"
+	@echo "make test    - instala dependências, build estrito e testes"
+	@echo "make build   - gera o site em site/"
+	@echo "make bench   - benchmark do build e peso das páginas"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 ou mais novo é necessário (Material 9.8)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files: reinstall only when a lock file changes.
+$(VENV)/.build-deps: requirements.txt | $(BIN)/python
+	$(PIP) install --require-hashes -r requirements.txt
+	@touch $@
+
+$(VENV)/.test-deps: requirements-test.txt $(VENV)/.build-deps
+	$(PIP) install --require-hashes -r requirements.txt -r requirements-test.txt
+	@touch $@
+
+serve: $(VENV)/.build-deps
+	$(BIN)/mkdocs serve --strict --dev-addr $(ADDR) --livereload
+
+build: $(VENV)/.build-deps
+	$(BIN)/mkdocs build --strict --site-dir site
+
+system-deps:
+	@scripts/system-deps.sh
+
+# pytest exits 5 when it collected nothing: an empty suite is a failure.
+test: $(VENV)/.test-deps system-deps build
+	@$(BIN)/python -m pytest tests; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest não coletou nenhum teste (exit 5)." >&2; exit 1; fi; \
+	exit $$rc
+
+bench: $(VENV)/.test-deps
+	$(BIN)/python benchmarks/bench.py
+
+# Re-lock after editing requirements*.in (needs pip-tools; not part of setup).
+lock: | $(BIN)/python
+	$(PIP) install pip-tools==7.6.2
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
+	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements-test.txt requirements-test.in
+
+clean:
+	rm -rf site site-offline dist .pytest_cache

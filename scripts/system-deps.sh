@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite needs (Debian): chromium for the
+# browser tests and docker.io for the Docker CLI checks. Installs only what is
+# missing, and only as root; otherwise says how to install it and fails.
+set -euo pipefail
+
+missing=()
+[ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
+command -v docker >/dev/null 2>&1 || missing+=(docker.io)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Instalando pacotes do sistema: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  exit 0
+fi
+
+echo "Faltam pacotes do sistema para os testes: ${missing[*]}" >&2
+echo "Instale com: sudo apt-get install ${missing[*]}  (ou rode 'make test' como root)" >&2
+exit 1

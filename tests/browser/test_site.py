@@ -1,0 +1,105 @@
+"""The site in a real browser (Debian's Chromium through Playwright)."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from helpers import load_mkdocs_yml, nav_files
+
+pytestmark = pytest.mark.browser
+
+PAGES = nav_files(load_mkdocs_yml()["nav"])
+
+
+def page_path(md: str) -> str:
+    return "" if md == "index.md" else md.removesuffix(".md") + "/"
+
+
+@pytest.mark.parametrize("md", PAGES)
+def test_page_renders_without_errors_or_foreign_requests(page, recorder, site_url, md):
+    response = page.goto(site_url + page_path(md), wait_until="networkidle")
+    assert response is not None and response.ok
+    expect(page.locator("article h1")).to_be_visible()
+    assert page.locator("article").inner_text().strip(), f"{md}: empty article"
+    # Images (diagrams, logo) actually loaded.
+    broken = page.evaluate(
+        "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+    )
+    assert broken == [], f"{md}: images that did not load: {broken}"
+    assert recorder.foreign() == [], f"{md}: requests leaving 127.0.0.1: {recorder.foreign()}"
+    assert recorder.errors == [], f"{md}: " + "\n".join(recorder.errors)
+
+
+def test_navigation_between_pages(page, recorder, site_url):
+    page.goto(site_url, wait_until="networkidle")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator(".md-nav--primary a.md-nav__link[href$='container-basics/']").first.click()
+    page.wait_for_url("**/container-basics/")
+    expect(page.locator("article h1")).to_contain_text("Containers")
+    # Footer "next" link leads on to the following page.
+    next_link = page.locator("a.md-footer__link--next")
+    expect(next_link).to_be_visible()
+    next_link.click()
+    page.wait_for_url("**/docker-machine-basics/")
+    assert recorder.errors == []
+
+
+def wait_for_search_ready(page):
+    config = json.loads(page.locator("#__config").text_content())
+    ready_text = config["translations"]["search.result.placeholder"]
+    page.locator("input.md-search__input").click()
+    expect(page.locator(".md-search-result__meta")).to_have_text(ready_text, timeout=15_000)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_path"),
+    [
+        ("namespaces", "/"),
+        ("Dockerfile", "/docker-basics/"),
+        ("docker-machine", "/docker-machine-basics/"),
+    ],
+)
+def test_portuguese_search_finds_expected_page(page, site_url, query, expected_path):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site_url + "container-basics/", wait_until="networkidle")
+    wait_for_search_ready(page)
+    page.locator("input.md-search__input").press_sequentially(query, delay=30)
+    items = page.locator(".md-search-result__item")
+    expect(items.first).to_be_visible(timeout=10_000)
+    hrefs = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href)")
+    paths = [urlparse(h).path for h in hrefs[:3]]
+    assert expected_path in paths, f"{query!r}: {expected_path} not in top 3 {paths}"
+
+
+def current_scheme(page) -> str:
+    return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+
+
+def test_palette_toggle_switches_and_persists(page, site_url):
+    page.emulate_media(color_scheme="light")
+    page.goto(site_url, wait_until="networkidle")
+    # First palette entry follows the system; with a light system it renders "default".
+    assert current_scheme(page) == "default"
+    toggle = page.locator("form[data-md-component=palette] label:visible")
+    toggle.first.click()  # automatic -> light
+    toggle.first.click()  # light -> dark
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    page.goto(site_url + "docker-basics/", wait_until="networkidle")
+    assert current_scheme(page) == "slate", "dark scheme did not persist across pages"
+
+
+def test_copy_button_copies_a_command(page, context, site_url):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site_url + "container-basics/", wait_until="networkidle")
+    block = page.locator("div.language-bash pre").first
+    block.hover()
+    expected = block.locator("code").inner_text().strip()
+    block.locator("button.md-code__button[data-md-type=copy]").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == expected
+    assert "docker" in copied

@@ -1,0 +1,141 @@
+"""The strict build: zero warnings, every page in nav, metadata, no third-party hosts."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from helpers import DOCS, front_matter, load_mkdocs_yml, nav_files, source_pages
+
+
+def test_strict_build_has_no_warnings(build):
+    result, _ = build
+    log = result.stdout + result.stderr
+    problems = [line for line in log.splitlines() if re.match(r"\s*(WARNING|ERROR)\b", line)]
+    assert problems == [], "build log has warnings:\n" + "\n".join(problems)
+
+
+def test_every_markdown_file_is_in_nav_and_built(site_dir):
+    nav = set(nav_files(load_mkdocs_yml()["nav"]))
+    pages = {p.relative_to(DOCS).as_posix() for p in source_pages()}
+    assert pages, "no Markdown pages found under docs/"
+    assert pages - nav == set(), f"pages missing from nav: {sorted(pages - nav)}"
+    assert nav - pages == set(), f"nav names missing files: {sorted(nav - pages)}"
+    for page in pages:
+        out = "index.html" if page == "index.md" else page.removesuffix(".md") + "/index.html"
+        assert (site_dir / out).is_file(), f"{page} produced no {out}"
+
+
+class PageFacts(HTMLParser):
+    """Collects what the checks below need from one HTML page."""
+
+    # (tag, attribute) pairs that make the browser fetch something.
+    FETCHING = {
+        ("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"),
+        ("iframe", "src"), ("source", "src"), ("source", "srcset"), ("video", "src"),
+        ("audio", "src"), ("embed", "src"), ("object", "data"), ("image", "href"),
+    }
+    # <link rel> values that do not fetch (or only name a page for humans/crawlers).
+    NON_FETCHING_REL = {"canonical", "alternate", "prev", "next", "author", "license"}
+
+    def __init__(self):
+        super().__init__()
+        self.lang = None
+        self.title = None
+        self.description = None
+        self.fetched: list[str] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag == "title":
+            self._in_title = True
+            self.title = ""
+        if tag == "meta" and attrs.get("name") == "description":
+            self.description = attrs.get("content")
+        if tag == "link" and set((attrs.get("rel") or "").split()) <= self.NON_FETCHING_REL:
+            return
+        for attr in ("src", "href", "srcset", "data"):
+            if (tag, attr) in self.FETCHING and attrs.get(attr):
+                self.fetched.extend(u.strip().split(" ")[0] for u in attrs[attr].split(","))
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def parse(path: Path) -> PageFacts:
+    facts = PageFacts()
+    facts.feed(path.read_text(encoding="utf-8"))
+    return facts
+
+
+def all_html(site_dir: Path) -> list[Path]:
+    pages = sorted(site_dir.rglob("*.html"))
+    assert pages, "the build produced no HTML"
+    return pages
+
+
+def test_every_page_has_lang_title_and_description(site_dir):
+    for page in all_html(site_dir):
+        facts = parse(page)
+        name = page.relative_to(site_dir)
+        assert facts.lang, f"{name}: <html> without lang"
+        assert facts.title and facts.title.strip(), f"{name}: empty <title>"
+        assert facts.description and len(facts.description) >= 40, f"{name}: missing meta description"
+
+
+def test_page_description_comes_from_front_matter(site_dir):
+    for source in source_pages():
+        meta = front_matter(source)
+        rel = source.relative_to(DOCS).as_posix()
+        out = "index.html" if rel == "index.md" else rel.removesuffix(".md") + "/index.html"
+        facts = parse(site_dir / out)
+        assert facts.description == meta["description"], f"{rel}: meta description differs from front matter"
+        assert facts.title.startswith(meta["title"]), f"{rel}: <title> does not start with the front matter title"
+
+
+FETCHING_IN_CSS = re.compile(r"(?:url\(|@import\s+)['\"]?(https?:)?//", re.IGNORECASE)
+
+
+def test_no_page_loads_anything_from_another_host(site_dir):
+    offenders = []
+    for page in all_html(site_dir):
+        text = page.read_text(encoding="utf-8")
+        for url in parse(page).fetched:
+            parsed = urlparse(url)
+            if parsed.scheme in ("http", "https") or url.startswith("//"):
+                offenders.append(f"{page.relative_to(site_dir)}: {url}")
+        if re.search(r"rel=\"?(?:preconnect|dns-prefetch)", text):
+            offenders.append(f"{page.relative_to(site_dir)}: preconnect/dns-prefetch hint")
+    for css in site_dir.rglob("*.css"):
+        if FETCHING_IN_CSS.search(css.read_text(encoding="utf-8")):
+            offenders.append(f"{css.relative_to(site_dir)}: url() to another host")
+    assert offenders == [], "third-party requests:\n" + "\n".join(offenders)
+
+
+def test_search_dialog_has_an_accessible_name(site_dir):
+    html = (site_dir / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'role="dialog" aria-label="[^"]+"', html)
+
+
+def test_portuguese_404_page(site_dir):
+    html = (site_dir / "404.html").read_text(encoding="utf-8")
+    assert "Página não encontrada" in html
+    assert 'lang="pt-BR"' in html
+
+
+def test_open_graph_tags(site_dir):
+    html = (site_dir / "docker-basics" / "index.html").read_text(encoding="utf-8")
+    for prop in ("og:title", "og:description", "og:type", "og:site_name", "og:url"):
+        assert f'property="{prop}"' in html, prop
