@@ -114,7 +114,9 @@ def check(words: list[str]) -> list[str]:
 
     positional: list[str] = []
     image_index = None
-    takes_image = path[-1] in ("run", "create")
+    # `run`/`create` (IMAGE [COMMAND]) and `exec` (CONTAINER COMMAND): the first
+    # positional ends docker's options; what follows belongs to the command.
+    takes_image = re.search(r"COMMAND\]? \[ARG\.\.\.\]", current.usage) is not None
     while i < len(words):
         word = words[i]
         if image_index is not None:
@@ -148,9 +150,11 @@ def check(words: list[str]) -> list[str]:
         i += 1
     if image_index is not None and image_index + 1 < len(words):
         after = words[image_index + 1]
-        if after.startswith("-") and current.options.knows(after.split("=", 1)[0]):
+        flag = after.split("=", 1)[0]
+        combined = re.fullmatch(r"-(\w+)", flag) and all(current.options.knows("-" + c) for c in flag[1:])
+        if after.startswith("-") and (current.options.knows(flag) or combined):
             problems.append(
-                f"option {after} comes after the image '{words[image_index]}': "
+                f"option {after} comes after '{words[image_index]}': "
                 "it would be passed to the container, not to docker"
             )
     return problems
