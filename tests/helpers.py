@@ -75,10 +75,10 @@ def front_matter(path: Path) -> dict:
 
 
 def mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run a strict build of ``project`` into ``site_dir``; output is captured."""
+    """Run a strict build of ``project`` into ``site_dir`` the way `make build` does; output is captured."""
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), *extra],
+        [sys.executable, str(ROOT / "scripts" / "mkdocs_cli.py"), "build", "--strict", "--site-dir", str(site_dir), *extra],
         cwd=project,
         env=full_env,
         capture_output=True,

@@ -19,8 +19,14 @@ class Recorder:
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        page.on("requestfailed", lambda request: self.errors.append(f"request failed: {request.url}"))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
+
+    def _failed(self, request):
+        # A navigation cancels what the previous page was still loading
+        # (net::ERR_ABORTED); that is the browser's doing, not a broken request.
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"request failed: {request.url} ({request.failure})")
 
     def _console(self, message):
         if message.type in ("error", "warning"):

@@ -16,12 +16,12 @@ PAGES = nav_files(load_mkdocs_yml()["nav"])
 
 
 def page_path(md: str) -> str:
-    return "" if md == "index.md" else md.removesuffix(".md") + "/"
+    return md.removesuffix(".md") + ".html"
 
 
 @pytest.mark.parametrize("md", PAGES)
-def test_page_renders_without_errors_or_foreign_requests(page, recorder, site_url, md):
-    response = page.goto(site_url + page_path(md), wait_until="networkidle")
+def test_page_renders_without_errors_or_foreign_requests(page, recorder, server, md):
+    response = page.goto(server + page_path(md), wait_until="networkidle")
     assert response is not None and response.ok
     expect(page.locator("article h1")).to_be_visible()
     assert page.locator("article").inner_text().strip(), f"{md}: empty article"
@@ -34,17 +34,17 @@ def test_page_renders_without_errors_or_foreign_requests(page, recorder, site_ur
     assert recorder.errors == [], f"{md}: " + "\n".join(recorder.errors)
 
 
-def test_navigation_between_pages(page, recorder, site_url):
-    page.goto(site_url, wait_until="networkidle")
+def test_navigation_between_pages(page, recorder, server):
+    page.goto(server, wait_until="networkidle")
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.locator(".md-nav--primary a.md-nav__link[href$='container-basics/']").first.click()
-    page.wait_for_url("**/container-basics/")
+    page.locator(".md-nav--primary a.md-nav__link[href$='container-basics.html']").first.click()
+    page.wait_for_url("**/container-basics.html")
     expect(page.locator("article h1")).to_contain_text("Containers")
     # Footer "next" link leads on to the following page.
     next_link = page.locator("a.md-footer__link--next")
     expect(next_link).to_be_visible()
     next_link.click()
-    page.wait_for_url("**/docker-machine-basics/")
+    page.wait_for_url("**/docker-machine-basics.html")
     assert recorder.errors == []
 
 
@@ -58,14 +58,14 @@ def wait_for_search_ready(page):
 @pytest.mark.parametrize(
     ("query", "expected_path"),
     [
-        ("namespaces", "/"),
-        ("Dockerfile", "/docker-basics/"),
-        ("docker-machine", "/docker-machine-basics/"),
+        ("namespaces", "/index.html"),
+        ("Dockerfile", "/docker-basics.html"),
+        ("docker-machine", "/docker-machine-basics.html"),
     ],
 )
-def test_portuguese_search_finds_expected_page(page, site_url, query, expected_path):
+def test_portuguese_search_finds_expected_page(page, server, query, expected_path):
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(site_url + "container-basics/", wait_until="networkidle")
+    page.goto(server + "container-basics.html", wait_until="networkidle")
     wait_for_search_ready(page)
     page.locator("input.md-search__input").press_sequentially(query, delay=30)
     items = page.locator(".md-search-result__item")
@@ -79,23 +79,23 @@ def current_scheme(page) -> str:
     return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
 
 
-def test_palette_toggle_switches_and_persists(page, site_url):
+def test_palette_toggle_switches_and_persists(page, server):
     page.emulate_media(color_scheme="light")
-    page.goto(site_url, wait_until="networkidle")
+    page.goto(server, wait_until="networkidle")
     # First palette entry follows the system; with a light system it renders "default".
     assert current_scheme(page) == "default"
     toggle = page.locator("form[data-md-component=palette] label:visible")
     toggle.first.click()  # automatic -> light
     toggle.first.click()  # light -> dark
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
-    page.goto(site_url + "docker-basics/", wait_until="networkidle")
+    page.goto(server + "docker-basics.html", wait_until="networkidle")
     assert current_scheme(page) == "slate", "dark scheme did not persist across pages"
 
 
-def test_copy_button_copies_a_command(page, context, site_url):
+def test_copy_button_copies_a_command(page, context, server):
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(site_url + "container-basics/", wait_until="networkidle")
+    page.goto(server + "container-basics.html", wait_until="networkidle")
     block = page.locator("div.language-bash pre").first
     block.hover()
     expected = block.locator("code").inner_text().strip()

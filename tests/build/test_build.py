@@ -26,7 +26,7 @@ def test_every_markdown_file_is_in_nav_and_built(site_dir):
     assert pages - nav == set(), f"pages missing from nav: {sorted(pages - nav)}"
     assert nav - pages == set(), f"nav names missing files: {sorted(nav - pages)}"
     for page in pages:
-        out = "index.html" if page == "index.md" else page.removesuffix(".md") + "/index.html"
+        out = page.removesuffix(".md") + ".html"
         assert (site_dir / out).is_file(), f"{page} produced no {out}"
 
 
@@ -99,7 +99,7 @@ def test_page_description_comes_from_front_matter(site_dir):
     for source in source_pages():
         meta = front_matter(source)
         rel = source.relative_to(DOCS).as_posix()
-        out = "index.html" if rel == "index.md" else rel.removesuffix(".md") + "/index.html"
+        out = rel.removesuffix(".md") + ".html"
         facts = parse(site_dir / out)
         assert facts.description == meta["description"], f"{rel}: meta description differs from front matter"
         assert facts.title.startswith(meta["title"]), f"{rel}: <title> does not start with the front matter title"
@@ -136,6 +136,6 @@ def test_portuguese_404_page(site_dir):
 
 
 def test_open_graph_tags(site_dir):
-    html = (site_dir / "docker-basics" / "index.html").read_text(encoding="utf-8")
+    html = (site_dir / "docker-basics.html").read_text(encoding="utf-8")
     for prop in ("og:title", "og:description", "og:type", "og:site_name", "og:url"):
         assert f'property="{prop}"' in html, prop

@@ -48,8 +48,20 @@ def inject_broken_anchor(project):
 
 
 def inject_page_missing_from_nav(project):
-    (project / "docs" / "pagina-orfa.md").write_text(
+    import sys
+
+    sys.path.insert(0, str(project / "hooks"))
+    from i18n import source_hash
+
+    original = project / "docs" / "pagina-orfa.md"
+    original.write_text(
         "---\ntitle: Órfã\ndescription: Uma página que ninguém colocou no nav do mkdocs.yml.\n---\n\n# Órfã\n\nTexto.\n",
+        encoding="utf-8",
+    )
+    # With its translation, so that only the nav is wrong.
+    (project / "docs" / "pagina-orfa.en.md").write_text(
+        f"---\nsource_hash: {source_hash(original)}\ntitle: Orphan\n"
+        "description: A page nobody added to the nav in mkdocs.yml, to test the build.\n---\n\n# Orphan\n\nText.\n",
         encoding="utf-8",
     )
     return "pagina-orfa.md", "nav"

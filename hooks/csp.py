@@ -1,0 +1,211 @@
+"""Content-Security-Policy as a ``<meta http-equiv>`` tag on every page.
+
+GitHub Pages cannot send response headers, so the policy travels in the page.
+Scripts and styles come only from the site itself ('self'); the theme's inline
+scripts (Material writes four small ones per page: storage helpers, palette,
+content tabs, tab target) are allowed by their SHA-256 hashes, computed here
+from the final HTML, so any other inline script -- or an inline event handler
+-- is refused by the browser. ``'unsafe-inline'`` is never used.
+
+What else the theme needs, and why each directive says what it says:
+
+* ``img-src 'self' data:`` -- Material's CSS draws icons from ``data:`` SVGs.
+* ``style-src 'self'`` -- the HTML has no ``<style>`` elements or ``style``
+  attributes; Material's JavaScript only sets styles through the CSSOM
+  (``element.style.top = ...``), which CSP does not restrict.
+* ``worker-src 'self'`` / ``connect-src 'self'`` -- the search worker and the
+  ``fetch`` of ``search/search_index.json`` and ``sitemap.xml``.
+* ``frame-ancestors``, ``report-uri`` and ``sandbox`` are ignored in a meta
+  tag, so they are not written.
+
+Offline edition (the offline plugin enabled; opened from ``file://``): Chromium
+blocks Web Workers there, so the iframe-worker shim (hooks/offline.py) runs
+the search worker in a hidden ``about:blank`` iframe. That iframe inherits this
+page's policy, and the shim writes one inline script into it whose text
+contains the worker's URL as written in the page's ``__config`` -- a relative
+URL, so its hash is known at build time and is added to that page's policy.
+Under ``file://`` Chromium's ``'self'`` matches ``file:`` URLs, so the rest of
+the policy is the same. tests/quality/test_csp.py proves zero violations on
+every page, online and offline.
+
+The hook runs after every other ``on_post_page`` handler (lowest priority) so
+it hashes the HTML as it is written; 404.html is not a page (it is rendered by
+``on_post_template``, where hooks/i18n.py keeps each language's copy), so it
+is handled there, before hooks/i18n.py keeps it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIM_SOURCE = ROOT / "tools" / "node_modules" / "iframe-worker" / "shim" / "index.js"
+
+# <script> elements without src whose type makes them executable.
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_SRC = re.compile(r"\bsrc\s*=", re.IGNORECASE)
+_JS_TYPES = {"", "module", "text/javascript", "application/javascript", "text/ecmascript", "application/ecmascript"}
+_CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.DOTALL)
+_HEAD_ANCHOR = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
+_HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
+_EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
+
+FIXED_DIRECTIVES = (
+    ("default-src", "'self'"),
+    ("img-src", "'self' data:"),
+    ("style-src", "'self'"),
+    ("font-src", "'self'"),
+    ("connect-src", "'self'"),
+    ("worker-src", "'self'"),
+    ("frame-src", "'self'"),
+    ("object-src", "'none'"),
+    ("base-uri", "'self'"),
+    ("form-action", "'self'"),
+)
+
+
+def sha256_source(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def inline_scripts(html: str) -> list[str]:
+    """Bodies of the inline scripts a browser would run."""
+    found = []
+    for match in _SCRIPT.finditer(html):
+        attrs, body = match.group(1), match.group(2)
+        if _SRC.search(attrs):
+            continue
+        kind = _TYPE.search(attrs)
+        if kind and kind.group(1).lower() not in _JS_TYPES:
+            continue  # data blocks (Material's __config JSON) are not run
+        found.append(body)
+    return found
+
+
+# --- iframe-worker shim (offline edition) -------------------------------------
+
+def _function_source(code: str, name: str) -> str:
+    """Text of the top-level ``function NAME(...){...}`` in minified ``code``
+    (what Function.prototype.toString returns for it)."""
+    start = code.find(f"function {name}(")
+    if start < 0:
+        raise ValueError(f"function {name} not found")
+    depth, i, brace_seen = 0, start, False
+    in_str: str | None = None
+    while i < len(code):
+        ch = code[i]
+        if in_str:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == in_str:
+                in_str = None
+        elif ch in "\"'`":
+            in_str = ch
+        elif ch == "{":
+            depth += 1
+            brace_seen = True
+        elif ch == "}":
+            depth -= 1
+            if brace_seen and depth == 0:
+                return code[start : i + 1]
+        i += 1
+    raise ValueError(f"function {name} not terminated")
+
+
+def shim_inline_script_template(shim: str) -> str:
+    """The inline script the shim document.write()s into its iframe, with
+    ``{url}`` where the worker URL goes (``str.format``-escaped otherwise)."""
+    write = re.search(r"document\.write\(`(.*?)`\)", shim, re.DOTALL)
+    if not write:
+        raise ValueError("document.write(`...`) not found")
+    template = write.group(1).replace("<\\/", "</")
+    body = re.search(r"<script>(.*?)</script>", template, re.DOTALL)
+    if not body:
+        raise ValueError("inline <script> not found in the shim's iframe document")
+    text = body.group(1)
+    names = set(re.findall(r"\$\{(\w+)\}", text))
+    functions = {n for n in names if re.search(rf"\bfunction {n}\(", shim)}
+    (url_name,) = names - functions  # exactly one placeholder is the worker URL
+    out = text.replace("{", "{{").replace("}", "}}")
+    for name in functions:
+        source = _function_source(shim, name).replace("{", "{{").replace("}", "}}")
+        out = out.replace(f"${{{{{name}}}}}", source)
+    return out.replace(f"${{{{{url_name}}}}}", "{url}")
+
+
+_shim_template: str | None = None
+
+
+def shim_script_hash(html: str) -> str | None:
+    """Hash of the shim's iframe script for this page's search worker URL."""
+    global _shim_template
+    config = _CONFIG.search(html)
+    if not config:
+        return None
+    worker = json.loads(config.group(1)).get("search")
+    if not worker:
+        return None
+    if _shim_template is None:
+        if not SHIM_SOURCE.is_file():
+            raise PluginError(f"{SHIM_SOURCE.relative_to(ROOT)} não existe: rode `npm ci --prefix tools` (missing iframe-worker shim)")
+        try:
+            _shim_template = shim_inline_script_template(SHIM_SOURCE.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise PluginError(f"hooks/csp.py: iframe-worker shim changed, cannot hash its iframe script: {exc}") from exc
+    return sha256_source(_shim_template.format(url=worker))
+
+
+# --- the policy -------------------------------------------------------------------
+
+def offline_enabled(config) -> bool:
+    plugin = config.plugins.get("offline") or config.plugins.get("material/offline")
+    return bool(plugin and plugin.config.enabled)
+
+
+def policy(html: str, offline: bool) -> str:
+    hashes = list(dict.fromkeys(sha256_source(body) for body in inline_scripts(html)))
+    if offline:
+        extra = shim_script_hash(html)
+        if extra and extra not in hashes:
+            hashes.append(extra)
+    script_src = ("script-src", " ".join(["'self'", *hashes]))
+    directives = [FIXED_DIRECTIVES[0], script_src, *FIXED_DIRECTIVES[1:]]
+    return "; ".join(f"{name} {value}" for name, value in directives)
+
+
+def add_policy(html: str, offline: bool, name: str) -> str:
+    if 'http-equiv="Content-Security-Policy"' in html:
+        return html
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, offline)}">'
+    anchor = _HEAD_ANCHOR.search(html) or _HEAD.search(html)
+    if anchor is None:
+        raise PluginError(f"{name}: no <head> to put the Content-Security-Policy in")
+    first_script = html.find("<script")
+    if 0 <= first_script < anchor.end():
+        raise PluginError(f"{name}: a <script> comes before <meta charset>; the CSP would not cover it")
+    handler = _EVENT_HANDLER.search(html)
+    if handler:  # would be blocked by the policy: fail the build instead of the page
+        raise PluginError(f"{name}: inline event handler not allowed by the CSP: {handler.group(0)[:120]}")
+    return html[: anchor.end()] + "\n      " + tag + html[anchor.end():]
+
+
+@event_priority(-200)  # after every other hook and plugin has changed the page
+def on_post_page(output, page, config):
+    return add_policy(output, offline_enabled(config), f"docs/{page.file.src_uri}")
+
+
+@event_priority(50)  # before hooks/i18n.py keeps each language's 404.html
+def on_post_template(output, template_name, config):
+    if template_name == "404.html":
+        output = add_policy(output, offline_enabled(config), template_name)
+    return output

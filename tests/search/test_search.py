@@ -1,0 +1,115 @@
+"""Search the way readers type: accents optional, stemming, per language, http and file://.
+
+Each row: (page the reader is on, what they type, acceptable targets). A target
+"page.html" accepts any result on that page; "page.html#anchor" only that section.
+The row passes when a target is among the first 3 result links.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from search_helpers import RESULTS, run_query
+
+pytestmark = pytest.mark.browser
+
+C, I, M, H = "container-basics.html", "docker-basics.html", "docker-machine-basics.html", "index.html"
+
+PORTUGUESE = [
+    # Commands and flags land on the section that explains them.
+    (C, "docker ps", [f"{C}#listar-containers-docker-ps"]),
+    (C, "-p", [f"{C}#publicar-portas-opcao-publish"]),
+    (H, "commit", [f"{H}#docker-commit-de-container-para-imagem",
+                   f"{C}#criar-uma-imagem-a-partir-de-um-container-docker-commit"]),
+    (H, "docker build", [f"{I}#construir-a-imagem-docker-build"]),
+    (H, "docker logs", [f"{C}#ver-a-saida-de-um-container-docker-logs"]),
+    (H, "docker exec", [f"{C}#executar-comandos-em-um-container-docker-exec"]),
+    (H, "docker history", [f"{I}#ver-as-camadas-docker-history"]),
+    (H, "docker save", [f"{I}#sem-rede-docker-save-e-docker-load"]),
+    (H, "docker push", [f"{I}#enviar-para-um-registry-docker-login-e-docker-push"]),
+    (H, "docker pull", [f"{I}#baixar-imagens-docker-pull"]),
+    (H, "docker-machine env", [f"{M}#conectar-o-cliente-docker-machine-env"]),
+    (H, "docker context", [f"{M}#engines-remotos-com-docker-context"]),
+    (H, "entrypoint", [f"{I}#entrypoint-e-cmd-forma-exec-e-forma-shell"]),
+    (H, "docker pause", [f"{C}#pausar-e-retomar-docker-pause-e-docker-unpause"]),
+    # Words readers actually use, with and without accents.
+    (H, "apagar container", [f"{C}#remover-containers-docker-rm"]),
+    (H, "mapear porta", [f"{C}#publicar-portas-opcao-publish"]),
+    (H, "variáveis de ambiente", [f"{C}#variaveis-de-ambiente-opcoes-env-e-env-file"]),
+    (H, "variaveis de ambiente", [f"{C}#variaveis-de-ambiente-opcoes-env-e-env-file"]),
+    (H, "camada gravável", [f"{H}#camadas-e-a-camada-gravavel"]),
+    (H, "camada gravavel", [f"{H}#camadas-e-a-camada-gravavel"]),
+    (H, "máquina virtual", [f"{H}#container-nao-e-maquina-virtual"]),
+    (H, "maquina virtual", [f"{H}#container-nao-e-maquina-virtual"]),
+    (C, "limitar memória", [f"{C}#limites-de-recursos-memory-cpus-e-pids-limit",
+                            f"{H}#cgroups-quanto-cada-container-pode-usar"]),
+    (C, "limitar memoria", [f"{C}#limites-de-recursos-memory-cpus-e-pids-limit",
+                            f"{H}#cgroups-quanto-cada-container-pode-usar"]),
+    (C, "contêiner", [C, H]),
+    (C, "conteiner", [C, H]),
+    (H, "namespaces", [f"{H}#namespaces-o-que-cada-container-enxerga"]),
+    (H, "uts", [f"{H}#os-oito-tipos-de-namespace-do-linux"]),
+    (H, "cgroups", [f"{H}#cgroups-quanto-cada-container-pode-usar"]),
+    (H, "persistência dos dados", [f"{H}#o-que-persiste-quando-o-container-para"]),
+    (H, "persistencia dos dados", [f"{H}#o-que-persiste-quando-o-container-para"]),
+    (H, "ciclo de vida", [f"{C}#ciclo-de-vida-de-um-container"]),
+    (H, "cache de build", [f"{I}#camadas-e-cache-de-build"]),
+    (H, "remover imagem", [f"{I}#remover-imagens-docker-image-rm-e-docker-image-prune"]),
+    (H, "primeiro dockerfile", [f"{I}#seu-primeiro-dockerfile"]),
+    (H, "descontinuado", [M]),
+]
+
+ENGLISH = [
+    ("en/" + H, "namespaces", ["en/" + H]),
+    ("en/" + H, "writable layer", ["en/" + H]),
+    ("en/" + C, "docker ps", ["en/" + C]),
+    ("en/" + C, "remove container", ["en/" + C]),
+    ("en/" + C, "publish port", ["en/" + C]),
+    ("en/" + C, "memory limit", ["en/" + C, "en/" + H]),
+    ("en/" + I, "build cache", ["en/" + I]),
+    ("en/" + M, "docker context", ["en/" + M]),
+]
+
+ROWS = PORTUGUESE + ENGLISH
+
+
+def hit(links: list[str], targets: list[str]) -> bool:
+    top = links[:3]
+    for target in targets:
+        if "#" in target and target in top:
+            return True
+        if "#" not in target and any(link.split("#")[0] == target for link in top):
+            return True
+    return False
+
+
+def check_row(page, base, start, query, targets, transport):
+    page.goto(base(start))
+    links = run_query(page, query)
+    ok = hit(links, targets)
+    RESULTS.setdefault(transport, []).append(ok)
+    lang_en = start.startswith("en/")
+    assert all(link.startswith("en/") == lang_en for link in links), f"{query!r}: results from the other language: {links}"
+    assert ok, f"{query!r} on {start}: none of {targets} in top 3 {links[:3]}"
+
+
+@pytest.mark.parametrize(("start", "query", "targets"), ROWS, ids=[f"{s}:{q}" for s, q, _ in ROWS])
+def test_query_over_http(search_page, server, start, query, targets):
+    check_row(search_page, lambda p: server + p, start, query, targets, "http")
+
+
+@pytest.mark.parametrize(("start", "query", "targets"), ROWS, ids=[f"{s}:{q}" for s, q, _ in ROWS])
+def test_query_over_file(search_page, offline_root, start, query, targets):
+    check_row(search_page, lambda p: (offline_root / p).as_uri(), start, query, targets, "file")
+
+
+def test_highlight_marks_accented_word_for_unaccented_query(search_page, server):
+    search_page.goto(server + H)
+    run_query(search_page, "conteiner")
+    marks = search_page.locator(".md-search-result mark").all_inner_texts()
+    assert any("contêiner" in m.lower() for m in marks), marks
+
+
+def test_table_size():
+    assert len(ROWS) >= 30
+
