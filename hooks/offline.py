@@ -29,7 +29,7 @@ _ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*"
 
 
 def offline_enabled(config) -> bool:
-    plugin = config.plugins.get("offline") or config.plugins.get("material/offline")
+    plugin = config.plugins.get("material/offline")
     return bool(plugin and plugin.config.enabled)
 
 
@@ -43,6 +43,8 @@ def on_config(config):
             "(o `make offline` já faz isso) / missing iframe-worker shim"
         )
     config.extra["polyfills"] = [*config.extra.get("polyfills", []), SHIM_DEST]
+    # Read by hooks/search.py and overrides/partials/copyright.html.
+    config.extra["offline_edition"] = True
     config.site_url = None
 
 

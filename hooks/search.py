@@ -63,7 +63,6 @@ def on_post_build(config):
     if not index_path.exists():
         return
     index = json.loads(index_path.read_text(encoding="utf-8"))
-    offline_plugin = config.plugins.get("offline")
-    offline = bool(offline_plugin and offline_plugin.config.enabled)
+    offline = bool(config.extra.get("offline_edition"))  # set by hooks/offline.py
     for prefix, (search_config, docs) in split_index(index, default_lang).items():
         _write(site / prefix / "search" / "search_index.json", search_config, docs, offline)

@@ -12,7 +12,8 @@ from pathlib import Path
 TOP = "docker-basico-offline"
 # Fixed timestamp: the same site gives the same zip, byte for byte.
 EPOCH = (2020, 1, 1, 0, 0, 0)
-SKIP = {"sitemap.xml", "sitemap.xml.gz"}  # meaningless without a site URL
+# Meaningless from file://: sitemaps need a site URL; no server ever answers 404.
+SKIP = {"sitemap.xml", "sitemap.xml.gz", "404.html"}
 
 
 def pack(site: Path, target: Path) -> int:
