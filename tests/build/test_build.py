@@ -139,3 +139,27 @@ def test_open_graph_tags(site_dir):
     html = (site_dir / "docker-basics.html").read_text(encoding="utf-8")
     for prop in ("og:title", "og:description", "og:type", "og:site_name", "og:url"):
         assert f'property="{prop}"' in html, prop
+
+
+EDIT_BASE = "https://github.com/docker-basico/docker-basico/edit/main/docs/"  # mkdocs.yml default
+
+
+@pytest.mark.parametrize("lang", ["pt-BR", "en"])
+def test_edit_link_and_last_updated_on_every_page(site_dir, lang):
+    """'Editar esta página' opens the page's own source; the date comes from git."""
+    import datetime
+    import subprocess
+
+    from babel.dates import format_date
+
+    for source in source_pages():
+        rel = source.relative_to(DOCS).as_posix()
+        src = rel if lang == "pt-BR" else rel.removesuffix(".md") + ".en.md"
+        out = site_dir / ("" if lang == "pt-BR" else "en") / (rel.removesuffix(".md") + ".html")
+        html = out.read_text(encoding="utf-8")
+        assert f'<a href="{EDIT_BASE}{src}" title="{"Editar esta página" if lang == "pt-BR" else "Edit this page"}"' in html, src
+        committed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", f"docs/{src}"], cwd=DOCS.parent,
+                                   capture_output=True, text=True).stdout.strip()
+        day = datetime.date.fromisoformat(committed) if committed else datetime.date.today()
+        expected = format_date(day, format="long", locale="pt_BR" if lang == "pt-BR" else "en")
+        assert re.search(r'class="md-source-file".*?' + re.escape(expected), html, re.S), f"{src}: no '{expected}'"
