@@ -12,6 +12,8 @@ command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
 # Base images for the executed examples are built locally (no registry here).
 command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+# curl: the container pages fetch from published ports on the host.
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -1,0 +1,154 @@
+"""Which docker client runs what, and the engine as the page tests use it.
+
+Every docker command of the pages goes through a small `docker` script first on PATH
+that pins DOCKER_HOST to the test daemon. `docker build` needs BuildKit: where the
+client on PATH has buildx it does everything; otherwise (this machine: the 28.x client
+without buildx) builds go to Debian's 20.10 client, whose BuildKit support is built in,
+with DOCKER_BUILDKIT=1; with neither, the legacy builder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from dx_engine import Engine, EngineError
+from dx_images import IMAGES, STAND_IN_LINES, Provisioned, provision
+from dx_scenario import Runner
+
+SHIM = """#!/bin/sh
+# docs_exec: every docker command of the pages goes to the test daemon only.
+DOCKER_HOST='{host}'
+export DOCKER_HOST
+{build_route}exec '{client}' "$@"
+"""
+
+
+@dataclass
+class Clients:
+    client: str
+    build_client: str
+    build_env: dict[str, str]
+    description: str
+    path_env: dict[str, str]
+
+
+def _choose(engine: Engine) -> tuple[str, str, dict, str]:
+    """(client for page commands, client for builds, extra env for builds, description)."""
+    shim_dir = engine.base / "bin"
+    path_dirs = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d and Path(d) != shim_dir]
+    client = shutil.which("docker", path=os.pathsep.join(path_dirs))
+    if client is None:
+        raise EngineError("no docker client on PATH (apt-get install docker.io)")
+
+    def version(binary: str) -> str:
+        out = subprocess.run([binary, "version", "--format", "{{.Client.Version}}"], env=engine.env(),
+                             capture_output=True, text=True, timeout=30)
+        return out.stdout.strip() or "?"
+
+    buildx = subprocess.run([client, "buildx", "version"], env=engine.env(), capture_output=True, timeout=30)
+    if buildx.returncode == 0:
+        return client, client, {}, f"docker {version(client)} ({client}) for every command, builds with buildx (BuildKit)"
+    legacy_cli = "/usr/bin/docker"
+    if Path(legacy_cli).exists() and Path(legacy_cli).resolve() != Path(client).resolve():
+        return client, legacy_cli, {"DOCKER_BUILDKIT": "1"}, (
+            f"docker {version(client)} ({client}) for every command except `docker build`, which runs with "
+            f"docker {version(legacy_cli)} ({legacy_cli}) and DOCKER_BUILDKIT=1 (BuildKit in the daemon; "
+            f"{client} has no buildx)")
+    return client, client, {"DOCKER_BUILDKIT": "0"}, (
+        f"docker {version(client)} ({client}) for every command; no BuildKit client here, so `docker build` "
+        "uses the legacy builder (DOCKER_BUILDKIT=0)")
+
+
+def setup_clients(engine: Engine) -> Clients:
+    client, build_client, build_env, description = _choose(engine)
+    shim_dir = engine.base / "bin"
+    shim_dir.mkdir(exist_ok=True)
+    route = ""
+    if build_client != client:
+        assignments = " ".join(f"{k}={v}" for k, v in build_env.items())
+        route = (f'if [ "$1" = build ] || {{ [ "$1" = image ] && [ "$2" = build ]; }}; then\n'
+                 f"  {assignments} exec '{build_client}' \"$@\"\nfi\n")
+    elif build_env:
+        route = "".join(f"{k}={v}; export {k}\n" for k, v in build_env.items())
+    (shim_dir / "docker").write_text(SHIM.format(host=engine.host, client=client, build_route=route))
+    (shim_dir / "docker").chmod(0o755)
+    path_env = {"PATH": f"{shim_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return Clients(client, build_client, build_env, description, path_env)
+
+
+@dataclass
+class DocsEngine:
+    engine: Engine
+    clients: Clients
+    images: Provisioned
+    base_ids: dict[str, str]
+
+    def page_env(self, config_dir: Path) -> dict[str, str]:
+        config_dir.mkdir(parents=True, exist_ok=True)
+        return self.engine.env(DOCKER_CONFIG=str(config_dir), **self.clients.path_env)
+
+    def runner(self, config_dir: Path) -> Runner:
+        """A page runner wired to this engine (waivers only for local stand-in images)."""
+        return Runner(env=self.page_env(config_dir), images_local=self.images.local,
+                      pulled_fresh=self.refresh_for_pull, waivers=STAND_IN_LINES if self.images.local else [])
+
+    def docker(self, *args: str, check: bool = False, timeout: float = 120) -> str:
+        result = self.engine.docker(*args, check=check, timeout=timeout)
+        return result.stdout.decode(errors="replace")
+
+    def refresh_for_pull(self, images: list[str]) -> None:
+        """Before a page's own `docker pull` (registry reachable): untag the image if no
+        container uses it, so the page's pull really downloads, as on a reader's machine."""
+        for image in images:
+            users = self.docker("ps", "--all", "--quiet", "--filter", f"ancestor={image}").split()
+            if not users:
+                self.docker("image", "rm", image)
+
+    def reset(self) -> list[str]:
+        """Remove what a page left behind; return what that was."""
+        left = []
+        names = self.docker("ps", "--all", "--format", "{{.Names}}").split()
+        if names:
+            left.append("containers: " + ", ".join(names))
+            self.docker("rm", "--force", "--volumes", *names, timeout=180)
+        volumes = self.docker("volume", "ls", "--quiet").split()
+        if volumes:
+            left.append("volumes: " + ", ".join(volumes))
+            self.docker("volume", "rm", "--force", *volumes)
+        base_names = {image.replace("docker.io/library/", "") for image in self.base_ids}
+        listed = [line.split() for line in self.docker("image", "ls", "--all", "--no-trunc", "--format",
+                                                       "{{.ID}} {{.Repository}}:{{.Tag}}").splitlines() if line.strip()]
+        base = set(self.base_ids.values())
+        foreign = [(image_id, name) for image_id, name in listed if image_id not in base]
+        extra_names = [name for image_id, name in listed if image_id in base and name not in base_names]
+        if foreign or extra_names:
+            left.append("images: " + ", ".join(sorted({name for _, name in foreign} | set(extra_names))))
+        if extra_names:  # another name for a base image: remove the name only
+            self.docker("image", "rm", *extra_names)
+        if foreign:
+            self.docker("image", "rm", "--force", *sorted({image_id for image_id, _ in foreign}))
+        networks = [n for n in self.docker("network", "ls", "--format", "{{.Name}}").split()
+                    if n not in ("bridge", "host", "none")]
+        if networks:
+            left.append("networks: " + ", ".join(networks))
+            self.docker("network", "rm", *networks)
+        self.engine.docker("builder", "prune", "--all", "--force", client=self.clients.build_client,
+                           env=self.engine.env(**self.clients.build_env), check=False)
+        for image in self.base_ids:
+            now = self.docker("image", "inspect", "--format", "{{.Id}}", image).strip()
+            if not now:
+                left.append(f"base image {image} removed")
+            else:
+                self.base_ids[image] = now  # a page's own pull may bring a newer version
+        return left
+
+
+def provision_session(engine: Engine, clients: Clients) -> "DocsEngine":
+    images = provision(engine, engine.env(**clients.build_env), clients.build_client, clients.description)
+    base_ids = {image: engine.docker("image", "inspect", "--format", "{{.Id}}", image).stdout.decode().strip()
+                for image in IMAGES}
+    return DocsEngine(engine, clients, images, base_ids)

@@ -1,0 +1,277 @@
+"""Run one page's shell blocks, in page order, as one scenario.
+
+Conventions of the pages (CONTRIBUTING.md):
+- runnable commands are ```bash blocks;
+- the ```text block right after one shows its output;
+- a block titled with a file name (```dockerfile title="Dockerfile"```) is a file the
+  reader creates: it is written, relative to the current directory, before the blocks
+  after it run;
+- a ``{ .bash .no-exec title="Não executado nos testes: REASON" }`` block is not run
+  (its bash is still syntax-checked with ``bash -n``) and REASON is reported.
+
+Each block runs in its own ``bash`` with ``set -e -o pipefail`` in a fresh working
+directory per page; the current directory and exported variables carry over from block
+to block. A failing command stops the scenario and is named with its page line. An
+output that does not match the page's is reported and the scenario goes on.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dx_outputs import Comparison, compare
+from markdown_blocks import SHELL_LANGS, Block, blocks, shell_commands
+
+NO_EXEC_PREFIX = re.compile(r"^\s*(?:Não executado nos testes|Not run in the tests)\s*:\s*", re.IGNORECASE)
+PULL = re.compile(r"^(\s*)docker\s+(?:image\s+)?pull\s+(\S+)\s*$")
+RUNNABLE_LANGS = {"bash", "sh", "shell"}
+BLOCK_TIMEOUT = 300
+FAIL_MARK = "__DKB_FAIL__"
+
+RUNNER = r"""set -e -o pipefail
+trap 'rc=$?; printf "\n%s %s %s\n" "__DKB_FAIL__" "$LINENO" "$BASH_COMMAND"; exit $rc' ERR
+cd "$(cat "$DKB_STATE/cwd")"
+if [ -f "$DKB_STATE/env" ]; then source "$DKB_STATE/env"; fi
+source "$1"
+trap - ERR
+pwd > "$DKB_STATE/cwd"
+export -p | grep -v -E '^declare -x (DOCKER_HOST|DKB_STATE|PWD|OLDPWD|SHLVL|_)=' > "$DKB_STATE/env" || true
+"""
+
+
+@dataclass
+class Step:
+    block: Block
+    kind: str  # "run", "file", "skip", "unrunnable"
+    expected: Block | None = None
+    reason: str = ""
+
+
+@dataclass
+class BlockResult:
+    line: int
+    kind: str
+    status: str  # "passed", "failed", "skipped", "not run", "written"
+    reason: str = ""
+    command: str = ""
+    output: str = ""
+    stderr: str = ""
+    comparison: Comparison | None = None
+    output_note: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class PageResult:
+    page: str
+    path: Path
+    results: list[BlockResult] = field(default_factory=list)
+    seconds: float = 0.0
+    leftovers: list[str] = field(default_factory=list)
+
+    def count(self, status: str, kind: str | None = None) -> int:
+        return sum(1 for r in self.results if r.status == status and (kind is None or r.kind == kind))
+
+    @property
+    def failures(self) -> list[BlockResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def summary(self) -> str:
+        run = [r for r in self.results if r.kind == "run" and r.status in ("passed", "failed")]
+        passed = sum(1 for r in run if r.status == "passed")
+        skipped = [r for r in self.results if r.status == "skipped"]
+        reasons: dict[str, int] = {}
+        for r in skipped:
+            reasons[r.reason] = reasons.get(r.reason, 0) + 1
+        text = f"{self.page}: {len(run)} blocks run, {passed} passed, {len(skipped)} skipped"
+        if reasons:
+            text += " (" + "; ".join(f"{reason}" + (f" ×{n}" if n > 1 else "") for reason, n in reasons.items()) + ")"
+        failed = len(self.failures)
+        not_run = self.count("not run")
+        if failed:
+            text += f", {failed} FAILED"
+        if not_run:
+            text += f", {not_run} not run after the failure"
+        checked = [r for r in run if r.comparison is not None]
+        unchecked = [r for r in self.results if r.output_note]
+        text += f"; outputs checked: {len(checked)}"
+        if unchecked:
+            text += f", not checked: {len(unchecked)}"
+        text += f"; {self.seconds:.1f} s"
+        return text
+
+
+def page_id(path: Path) -> str:
+    return path.stem
+
+
+def _is_file_block(block: Block) -> bool:
+    title = block.attrs.get("title", "")
+    return bool(title) and block.lang not in SHELL_LANGS and re.fullmatch(r"[\w./-]+", title) is not None
+
+
+def plan(path: Path) -> list[Step]:
+    found = blocks(path)
+    steps: list[Step] = []
+    used: set[int] = set()
+    for i, block in enumerate(found):
+        if i in used:
+            continue
+        if block.lang in SHELL_LANGS:
+            if not block.runnable:
+                title = block.attrs.get("title", "")
+                steps.append(Step(block, "skip", reason=NO_EXEC_PREFIX.sub("", title) or "no-exec without a reason"))
+                if i + 1 < len(found) and found[i + 1].lang == "text" and "title" not in found[i + 1].attrs:
+                    used.add(i + 1)  # its output: not checked either
+                continue
+            if block.lang not in RUNNABLE_LANGS:
+                steps.append(Step(block, "unrunnable", reason=f"a runnable ```{block.lang} block: only bash runs here; "
+                                                                "mark it .no-exec with a reason"))
+                continue
+            step = Step(block, "run")
+            if i + 1 < len(found) and found[i + 1].lang == "text" and "title" not in found[i + 1].attrs:
+                step.expected = found[i + 1]
+                used.add(i + 1)
+            steps.append(step)
+        elif _is_file_block(block):
+            steps.append(Step(block, "file"))
+    return steps
+
+
+def syntax_check(block: Block) -> str | None:
+    """`bash -n` of a bash block; the error, or None. Other languages are not checked."""
+    if block.lang not in ("bash", "sh", "shell"):
+        return None
+    result = subprocess.run(["bash", "-n"], input=block.body + "\n", capture_output=True, text=True)
+    if result.returncode == 0:
+        return None
+    return result.stderr.strip() or f"bash -n exited with {result.returncode}"
+
+
+def _command_at(block: Block, body_line: int) -> str:
+    """The logical command of `block` that covers line `body_line` (1-based in the body)."""
+    page_line = block.line + body_line
+    best = ""
+    for line_no, command in shell_commands(block):
+        if line_no <= page_line:
+            best = command
+    return best
+
+
+@dataclass
+class Runner:
+    """Runs the steps of one page; `env` is the docker client environment."""
+
+    env: dict[str, str]
+    images_local: bool
+    pulled_fresh: callable = None  # called with the image names before a real pull block
+    waivers: list = field(default_factory=list)  # (regex, reason): expected lines not checked
+
+    def run(self, path: Path, work: Path, state: Path, stop_after_failure: bool = True) -> PageResult:
+        result = PageResult(page_id(path), path)
+        work.mkdir(parents=True, exist_ok=True)
+        state.mkdir(parents=True, exist_ok=True)
+        (state / "cwd").write_text(str(work))
+        (state / "runner.sh").write_text(RUNNER)
+        started = time.perf_counter()
+        failed = False
+        for n, step in enumerate(plan(path)):
+            block = step.block
+            if step.kind == "skip":
+                error = syntax_check(block)
+                status = "failed" if error else "skipped"
+                note = "bash -n: syntax OK" if block.lang in ("bash", "sh", "shell") else f"{block.lang}: not checked"
+                reason = f"bash -n failed (the block is not run: {step.reason})" if error else step.reason
+                result.results.append(BlockResult(block.line, "skip", status, reason,
+                                                  output=error or note,
+                                                  command=block.body.strip().splitlines()[0] if error else ""))
+                continue
+            if step.kind == "unrunnable":
+                result.results.append(BlockResult(block.line, "run", "failed", step.reason))
+                continue
+            if failed and stop_after_failure:
+                result.results.append(BlockResult(block.line, step.kind, "not run"))
+                continue
+            if step.kind == "file":
+                cwd = Path((state / "cwd").read_text().strip())
+                target = cwd / block.attrs["title"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(block.body + "\n", encoding="utf-8")
+                result.results.append(BlockResult(block.line, "file", "written", reason=block.attrs["title"]))
+                continue
+            outcome = self._run_block(block, step, state, n)
+            result.results.append(outcome)
+            if outcome.status == "failed" and outcome.command:
+                failed = True
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _run_block(self, block: Block, step: Step, state: Path, n: int) -> BlockResult:
+        body = block.body
+        pulls = []
+        lines = body.splitlines()
+        for i, line in enumerate(lines):
+            match = PULL.match(line)
+            if match:
+                pulls.append(match.group(2))
+                if self.images_local:
+                    # No registry: the image was built locally; check the name resolves to it.
+                    lines[i] = f"{match.group(1)}docker image inspect --format '{{{{.Id}}}}' {shlex.quote(match.group(2))} >/dev/null"
+        commands = [c for _, c in shell_commands(block)]
+        only_pulls = pulls and len(pulls) == len(commands)
+        if pulls and not self.images_local and self.pulled_fresh:
+            self.pulled_fresh(pulls)
+        script = state / f"block-{n:03d}-line{block.line}.sh"
+        script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        start = time.perf_counter()
+        try:
+            proc = subprocess.run(["bash", "--noprofile", "--norc", str(state / "runner.sh"), str(script)],
+                                  env={**self.env, "DKB_STATE": str(state)}, stdin=subprocess.DEVNULL,
+                                  capture_output=True, timeout=BLOCK_TIMEOUT)
+            output, code = proc.stdout.decode(errors="replace"), proc.returncode
+            stderr = proc.stderr.decode(errors="replace")
+        except subprocess.TimeoutExpired as exc:
+            output = (exc.stdout or b"").decode(errors="replace")
+            return BlockResult(block.line, "run", "failed", f"timed out after {BLOCK_TIMEOUT} s",
+                               command=commands[-1] if commands else "", output=output,
+                               stderr=(exc.stderr or b"").decode(errors="replace"),
+                               seconds=time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        if code != 0:
+            mark = re.search(rf"\n?{FAIL_MARK} (\d+) (.*)\n?$", output)
+            command = _command_at(block, int(mark.group(1))) if mark else ""
+            if mark:
+                output = output[:mark.start()]
+            line = block.line + int(mark.group(1)) if mark else block.line
+            return BlockResult(block.line, "run", "failed", f"exit status {code} at line {line}",
+                               command=command or (mark.group(2) if mark else "(the block's shell)"),
+                               output=output, stderr=stderr, seconds=seconds)
+        if only_pulls and self.images_local:
+            return BlockResult(block.line, "run", "skipped", "pull: no registry, image built locally",
+                               output=output, stderr=stderr, output_note="pull output not checked: no registry" if step.expected else "",
+                               seconds=seconds)
+        outcome = BlockResult(block.line, "run", "passed", output=output, stderr=stderr, seconds=seconds)
+        if step.expected is not None:
+            if pulls and self.images_local:
+                outcome.output_note = "not checked: the block pulls and no registry is reachable"
+            else:
+                expected_lines = step.expected.body.splitlines()
+                waived = {}
+                for regex, reason in self.waivers:
+                    hits = [line for line in expected_lines if regex.search(line)]
+                    if hits:
+                        waived[reason] = len(hits)
+                        expected_lines = [line for line in expected_lines if line not in hits]
+                if waived:
+                    outcome.output_note = "; ".join(f"{n} expected line(s) not checked: {reason}"
+                                                    for reason, n in waived.items())
+                outcome.comparison = compare("\n".join(expected_lines), output, stderr)
+                if not outcome.comparison.ok:
+                    outcome.status = "failed"
+                    outcome.reason = f"output differs from the text block at line {step.expected.line}"
+        return outcome
