@@ -19,7 +19,16 @@ def run_query(page, query: str) -> list[str]:
     )
     box.press_sequentially(query, delay=15)
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
-    hrefs = page.locator("a.md-search-result__link").evaluate_all("els => els.map(e => e.href)")
+    # Results of a partial query ("docker b") can be on screen before those of
+    # the whole query: read until two reads 300 ms apart agree.
+    read = 'els => els.map(e => e.href)'
+    hrefs = page.locator("a.md-search-result__link").evaluate_all(read)
+    for _ in range(30):
+        page.wait_for_timeout(300)
+        again = page.locator("a.md-search-result__link").evaluate_all(read)
+        if again == hrefs:
+            break
+        hrefs = again
     out = []
     for href in hrefs:
         url = urlparse(href)
