@@ -71,7 +71,6 @@ bench: $(VENV)/.test-deps tools/node_modules/.package-lock.json system-deps offl
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/search.py
 	$(BIN)/python benchmarks/docs_exec.py
-	$(BIN)/python benchmarks/lighthouse.py
 	@ls -l dist/docker-basico-offline.zip | awk '{printf "offline zip: %.0f KiB (target <= 1536 KiB)\n", $$5/1024}'
 
 # Re-lock after editing requirements*.in (needs pip-tools; not part of setup).

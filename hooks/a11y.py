@@ -16,8 +16,17 @@ _DIALOG = re.compile(r'(<div class="md-search" data-md-component="search" role="
 _LABEL = re.compile(r'class="md-search__input" name="query" aria-label="([^"]+)"')
 
 
-def on_post_page(output, page, config):
+def name_search_dialog(output: str) -> str:
     label = _LABEL.search(output)
     if label is None:
         return output
     return _DIALOG.sub(rf'\1 aria-label="{label.group(1)}">', output, count=1)
+
+
+def on_post_page(output, page, config):
+    return name_search_dialog(output)
+
+
+def on_post_template(output, template_name, config):
+    # 404.html is a static template, not a page.
+    return name_search_dialog(output) if template_name == "404.html" else output
