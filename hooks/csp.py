@@ -3,18 +3,21 @@
 GitHub Pages cannot send response headers, so the policy travels in the page.
 Scripts and styles come only from the site itself ('self'); the theme's inline
 scripts (Material writes four small ones per page: storage helpers, palette,
-content tabs, tab target) are allowed by their SHA-256 hashes, computed here
-from the final HTML, so any other inline script -- or an inline event handler
--- is refused by the browser. ``'unsafe-inline'`` is never used.
+content tabs, tab target; overrides/ may add more) are allowed by their
+SHA-256 hashes, computed here from the final HTML of each page, so any other
+inline script -- or an inline event handler -- is refused by the browser.
+``'unsafe-inline'`` is never used, for scripts or styles.
 
 What else the theme needs, and why each directive says what it says:
 
 * ``img-src 'self' data:`` -- Material's CSS draws icons from ``data:`` SVGs.
 * ``style-src 'self'`` -- the HTML has no ``<style>`` elements or ``style``
-  attributes; Material's JavaScript only sets styles through the CSSOM
-  (``element.style.top = ...``), which CSP does not restrict.
-* ``worker-src 'self'`` / ``connect-src 'self'`` -- the search worker and the
-  ``fetch`` of ``search/search_index.json`` and ``sitemap.xml``.
+  attributes (the build fails, naming the page, if one appears, e.g. from
+  ``{ style="..." }`` in Markdown); Material's JavaScript only sets styles
+  through the CSSOM (``element.style.top = ...``), which CSP does not restrict.
+* ``worker-src 'self'`` / ``connect-src 'self'`` -- the search worker and
+  Material's requests for ``search/search_index.json`` and ``sitemap.xml``
+  (the site must be built for the URL it is served from: SITE_URL).
 * ``frame-ancestors``, ``report-uri`` and ``sandbox`` are ignored in a meta
   tag, so they are not written.
 
@@ -40,6 +43,7 @@ import base64
 import hashlib
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -56,7 +60,6 @@ _JS_TYPES = {"", "module", "text/javascript", "application/javascript", "text/ec
 _CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.DOTALL)
 _HEAD_ANCHOR = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
 _HEAD = re.compile(r"<head[^>]*>", re.IGNORECASE)
-_EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
 
 FIXED_DIRECTIVES = (
     ("default-src", "'self'"),
@@ -75,6 +78,34 @@ FIXED_DIRECTIVES = (
 def sha256_source(text: str) -> str:
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+class _Blocked(HTMLParser):
+    """Markup the policy would block: inline event handlers, style attributes
+    and <style> elements (style-src has no 'unsafe-inline' and no hashes)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, _value in attrs:
+            if name.startswith("on") or name == "style":
+                self.found.append(f"<{tag} {name}=...> at line {self.getpos()[0]}")
+        if tag == "style":
+            self.found.append(f"<style> at line {self.getpos()[0]}")
+
+
+_MAYBE_BLOCKED = re.compile(r"\s(?:on[a-z]+|style)\s*=|<style\b", re.IGNORECASE)
+
+
+def blocked_markup(html: str, quick: bool = True) -> list[str]:
+    if quick and not _MAYBE_BLOCKED.search(html):  # the common case, without parsing the page
+        return []
+    parser = _Blocked()
+    parser.feed(html)
+    parser.close()
+    return parser.found
 
 
 def inline_scripts(html: str) -> list[str]:
@@ -193,9 +224,12 @@ def add_policy(html: str, offline: bool, name: str) -> str:
     first_script = html.find("<script")
     if 0 <= first_script < anchor.end():
         raise PluginError(f"{name}: a <script> comes before <meta charset>; the CSP would not cover it")
-    handler = _EVENT_HANDLER.search(html)
-    if handler:  # would be blocked by the policy: fail the build instead of the page
-        raise PluginError(f"{name}: inline event handler not allowed by the CSP: {handler.group(0)[:120]}")
+    blocked = blocked_markup(html)
+    if blocked:  # the browser would refuse it: fail the build, naming it, instead
+        raise PluginError(
+            f"{name}: markup the Content-Security-Policy blocks (use a class and "
+            f"docs/assets/stylesheets/extra.css, or a script file): {'; '.join(blocked[:5])}"
+        )
     return html[: anchor.end()] + "\n      " + tag + html[anchor.end():]
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite needs (Debian): chromium for the
 # browser tests, docker.io, debootstrap and busybox-static for the Docker checks
-# and the executed examples. Installs only what is
+# and the executed examples, Java for the HTML checker. Installs only what is
 # missing, and only as root; otherwise says how to install it and fails.
 set -euo pipefail
 
@@ -14,6 +14,8 @@ command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 # curl: the container pages fetch from published ports on the host.
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# Java runs the Nu HTML Checker (vnu.jar from npm) in tests/quality.
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

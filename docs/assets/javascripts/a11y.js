@@ -1,0 +1,31 @@
+// Accessibility fixes for markup that Material's JavaScript creates at run
+// time (hooks/a11y.py fixes the markup written at build time). Checked by
+// tests/quality/test_axe.py on every page, both schemes, desktop and phone.
+document$.subscribe(function () {
+  // Each code block gets <nav class="md-code__nav"> around its copy button:
+  // several unnamed navigation landmarks per page (axe: landmark-unique).
+  document.querySelectorAll("nav.md-code__nav").forEach(function (nav) {
+    nav.setAttribute("role", "none")
+  })
+  // Wide tables scroll inside .md-typeset__scrollwrap: let the keyboard
+  // reach them (axe: scrollable-region-focusable).
+  document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+    wrap.tabIndex = 0
+  })
+  // Material makes a scrollable code block focusable only where the device
+  // can hover, and takes tabindex away again on every resize; on touch
+  // screens (a phone with a keyboard, a screen reader) keep it focusable.
+  if (matchMedia("(hover)").matches) return
+  var scrollable = function (code) {
+    return code.scrollWidth > code.clientWidth
+  }
+  var blocks = Array.prototype.slice.call(document.querySelectorAll(".md-code__content"))
+  blocks.filter(scrollable).forEach(function (code) { code.tabIndex = 0 })  // read all, then write
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      var code = record.target
+      if (code.classList.contains("md-code__content") && !code.hasAttribute("tabindex") && scrollable(code))
+        code.tabIndex = 0
+    })
+  }).observe(document.body, { subtree: true, attributeFilter: ["tabindex"] })
+})

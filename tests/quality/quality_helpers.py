@@ -1,0 +1,34 @@
+"""Pages, color schemes and viewports the quality tests cover (imported by the tests)."""
+
+from __future__ import annotations
+
+from helpers import load_mkdocs_yml, nav_files
+
+_CONFIG = load_mkdocs_yml()
+_NAV_PAGES = [md.removesuffix(".md") + ".html" for md in nav_files(_CONFIG["nav"])]
+
+
+def _language_prefixes() -> list[str]:
+    prefixes = [""]
+    for plugin in _CONFIG.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            for lang in plugin["i18n"]["languages"]:
+                if not lang.get("default") and lang.get("build", True):
+                    prefixes.append(f"{lang['locale']}/")
+    return prefixes
+
+
+PREFIXES = _language_prefixes()
+# Every page of every language (nav pages), and the same plus each language's 404 page.
+PAGES = [prefix + page for prefix in PREFIXES for page in _NAV_PAGES]
+PAGES_WITH_404 = PAGES + [prefix + "404.html" for prefix in PREFIXES]
+HOME_PAGES = [prefix + "index.html" for prefix in PREFIXES]
+
+SCHEMES = {"light": "default", "dark": "slate"}  # emulated system scheme -> Material scheme
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True},
+}
+
+# Lighthouse rows measured in this session, by page (printed in the summary).
+LIGHTHOUSE_ROWS: dict[str, dict] = {}

@@ -1,0 +1,171 @@
+"""Content-Security-Policy (hooks/csp.py) and a clean console on every page.
+
+Static checks read the built HTML: one policy per page, before anything it
+governs, no 'unsafe-inline' for scripts, every inline script allowed by its
+hash, nothing inline that the policy would block.
+
+Browser checks open every page of both languages in both color schemes, over
+http (the test server) and over file:// (the unzipped offline edition, where
+search runs through the iframe-worker shim), use it (search with results,
+glossary tooltip, every palette state) and require zero CSP violations and no
+console error or warning, page error or failed request -- issue 8, items 5 and 6.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from helpers import ROOT
+from quality_helpers import PAGES, PAGES_WITH_404, SCHEMES
+
+sys.path.insert(0, str(ROOT / "hooks"))
+import csp  # noqa: E402  (hooks/csp.py: the parser that finds markup the policy blocks)
+
+META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL)
+
+# Records violations in every document the page creates (Material's and the
+# shim's iframe); console messages catch the ones whose listeners
+# document.open() removed.
+RECORD_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  const entry = `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber}) ${e.sample}`;
+  try { (window.top.__csp || window.__csp).push(entry) } catch (_) { window.__csp.push(entry) }
+});
+"""
+
+
+def directives(policy: str) -> dict[str, list[str]]:
+    out = {}
+    for part in policy.split(";"):
+        words = part.split()
+        if words:
+            out[words[0]] = words[1:]
+    return out
+
+
+def sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def check_static(html: str, name: str) -> None:
+    policies = META.findall(html)
+    assert len(policies) == 1, f"{name}: {len(policies)} CSP meta tags"
+    meta_at = html.index('http-equiv="Content-Security-Policy"')
+    for governed in ("<script", "<link", "<style", "<img", "<iframe"):
+        first = html.find(governed)
+        assert first == -1 or first > meta_at, f"{name}: {governed} comes before the CSP meta tag"
+    policy = directives(policies[0])
+    script_src = policy["script-src"]
+    assert "'self'" in script_src, f"{name}: script-src lacks 'self'"
+    for loose in ("'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"):
+        assert loose not in script_src, f"{name}: script-src allows {loose}"
+    assert "'unsafe-inline'" not in policy["style-src"], f"{name}: style-src allows 'unsafe-inline'"
+    assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"], f"{name}: {policy}"
+    for attrs, body in SCRIPT.findall(html):
+        if "src=" in attrs or 'type="application/json"' in attrs:
+            continue
+        assert sha256(body) in script_src, f"{name}: inline script not allowed by hash: {body[:80]!r}"
+    # Event handlers, style attributes, <style>: the policy would block them.
+    assert csp.blocked_markup(html, quick=False) == [], f"{name}: markup the policy blocks"
+
+
+@pytest.mark.parametrize("path", PAGES_WITH_404)
+def test_policy_in_built_page(site_dir, path):
+    check_static((site_dir / path).read_text(encoding="utf-8"), path)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_policy_in_offline_page(offline_root, path):
+    check_static((offline_root / path).read_text(encoding="utf-8"), f"offline {path}")
+
+
+# --- In a real browser ----------------------------------------------------------
+
+
+class Watch:
+    """CSP violations and console/page/network errors of one page."""
+
+    def __init__(self, page):
+        self.page = page
+        self.problems: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+
+    def _console(self, message):
+        if message.type in ("error", "warning"):
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.__csp || []")
+
+
+def use_page(page) -> None:
+    """What a reader does: search (the worker, or the shim's iframe, runs),
+    a glossary tooltip, every palette state."""
+    config = json.loads(page.locator("#__config").text_content())
+    box = page.locator("input.md-search__input")
+    box.click()
+    expect(page.locator(".md-search-result__meta")).to_have_text(
+        config["translations"]["search.result.placeholder"], timeout=15_000
+    )
+    box.press_sequentially("docker", delay=20)
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
+    page.keyboard.press("Escape")
+    abbr = page.locator("article abbr[title]")
+    if abbr.count():
+        abbr.first.scroll_into_view_if_needed()
+        abbr.first.hover()
+    toggle = page.locator("form[data-md-component=palette] label:visible")
+    for _ in range(3):  # automatic -> light -> dark -> automatic
+        toggle.first.click()
+    page.wait_for_timeout(300)
+
+
+def open_and_use(context, url: str) -> Watch:
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    watch = Watch(page)
+    page.goto(url, wait_until="load")
+    use_page(page)
+    return watch
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+@pytest.mark.parametrize("path", PAGES_WITH_404)
+def test_online_page_runs_clean(new_context, server, path, scheme):
+    watch = open_and_use(new_context("desktop", scheme), server + path)
+    assert watch.csp_violations() == [], f"{path} ({scheme}): CSP violations"
+    assert watch.problems == [], f"{path} ({scheme}): {watch.problems}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+@pytest.mark.parametrize("path", PAGES)
+def test_offline_page_runs_clean(new_context, offline_root, path, scheme):
+    context = new_context("desktop", scheme)
+    leaks: list[str] = []
+
+    def file_only(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            leaks.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", file_only)
+    watch = open_and_use(context, (offline_root / path).as_uri())
+    assert watch.csp_violations() == [], f"offline {path} ({scheme}): CSP violations"
+    assert leaks == [], f"offline {path}: requests outside file://: {leaks}"
+    assert watch.problems == [], f"offline {path} ({scheme}): {watch.problems}"
