@@ -58,7 +58,7 @@ def wait_for_search_ready(page):
 @pytest.mark.parametrize(
     ("query", "expected_path"),
     [
-        ("namespaces", "/index.html"),
+        ("namespaces", "/conceitos.html"),
         ("Dockerfile", "/docker-basics.html"),
         ("docker-machine", "/docker-machine-basics.html"),
     ],

@@ -97,7 +97,7 @@ def test_page_cites_its_sources(path):
     assert hosts & {"docs.docker.com", "man7.org", "github.com"}, f"{rel(path)}: sources {hosts}"
 
 
-BASICS = ["index.md", "docker-basics.md", "container-basics.md", "docker-machine-basics.md"]
+BASICS = ["conceitos.md", "docker-basics.md", "container-basics.md", "docker-machine-basics.md"]
 
 
 @pytest.mark.parametrize("name", BASICS)

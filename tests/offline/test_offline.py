@@ -83,11 +83,11 @@ def test_language_switch_both_ways(file_page, offline_root, path):
 @pytest.mark.parametrize(
     ("start", "query", "expected"),
     [
-        ("index.html", "namespaces", "index.html"),
+        ("index.html", "namespaces", "conceitos.html"),
         ("index.html", "memória", "container-basics.html"),
         ("index.html", "memoria", "container-basics.html"),
         ("docker-basics.html", "conteiner", ""),
-        ("en/index.html", "namespaces", "index.html"),
+        ("en/index.html", "namespaces", "conceitos.html"),
         ("en/docker-basics.html", "Dockerfile", "docker-basics.html"),
     ],
 )

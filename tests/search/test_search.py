@@ -14,7 +14,7 @@ from search_helpers import RESULTS
 
 pytestmark = pytest.mark.browser
 
-C, I, M, H = "container-basics.html", "docker-basics.html", "docker-machine-basics.html", "index.html"
+C, I, M, H = "container-basics.html", "docker-basics.html", "docker-machine-basics.html", "conceitos.html"
 
 PORTUGUESE = [
     # Commands and flags land on the section that explains them.
