@@ -2,7 +2,7 @@
 #   make serve   live preview on http://127.0.0.1:8000 (rebuilds on save)
 #   make test    installs everything the tests need, strict build, whole test suite
 #   make build   strict build into site/
-#   make bench   build benchmark and page weights
+#   make bench   build, search, executed-docs and Lighthouse benchmarks
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -23,7 +23,7 @@ help:
 	@echo "make test    - instala dependências, build estrito e testes"
 	@echo "make build   - gera o site em site/"
 	@echo "make offline - gera site-offline/ e dist/docker-basico-offline.zip"
-	@echo "make bench   - benchmark do build e peso das páginas"
+	@echo "make bench   - benchmarks: build, busca, exemplos executados, Lighthouse e peso das páginas"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -71,6 +71,7 @@ bench: $(VENV)/.test-deps tools/node_modules/.package-lock.json system-deps offl
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/search.py
 	$(BIN)/python benchmarks/docs_exec.py
+	$(BIN)/python benchmarks/lighthouse.py
 	@ls -l dist/docker-basico-offline.zip | awk '{printf "offline zip: %.0f KiB (target <= 1536 KiB)\n", $$5/1024}'
 
 # Re-lock after editing requirements*.in (needs pip-tools; not part of setup).
