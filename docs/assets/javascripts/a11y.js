@@ -16,15 +16,16 @@ document$.subscribe(function () {
   // can hover, and takes tabindex away again on every resize; on touch
   // screens (a phone with a keyboard, a screen reader) keep it focusable.
   if (matchMedia("(hover)").matches) return
+  var CODE = ".highlight pre > code"
   var scrollable = function (code) {
     return code.scrollWidth > code.clientWidth
   }
-  var blocks = Array.prototype.slice.call(document.querySelectorAll(".md-code__content"))
+  var blocks = Array.prototype.slice.call(document.querySelectorAll(CODE))
   blocks.filter(scrollable).forEach(function (code) { code.tabIndex = 0 })  // read all, then write
   new MutationObserver(function (records) {
     records.forEach(function (record) {
       var code = record.target
-      if (code.classList.contains("md-code__content") && !code.hasAttribute("tabindex") && scrollable(code))
+      if (code.matches(CODE) && !code.hasAttribute("tabindex") && scrollable(code))
         code.tabIndex = 0
     })
   }).observe(document.body, { subtree: true, attributeFilter: ["tabindex"] })
