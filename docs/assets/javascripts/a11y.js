@@ -21,7 +21,12 @@ document$.subscribe(function () {
     return code.scrollWidth > code.clientWidth
   }
   var blocks = Array.prototype.slice.call(document.querySelectorAll(CODE))
-  blocks.filter(scrollable).forEach(function (code) { code.tabIndex = 0 })  // read all, then write
+  var update = function () {  // read all, then write
+    blocks.filter(scrollable).forEach(function (code) { code.tabIndex = 0 })
+  }
+  update()
+  // A block can start to scroll later (the phone turns to portrait).
+  addEventListener("resize", function () { requestAnimationFrame(update) }, { passive: true })
   new MutationObserver(function (records) {
     records.forEach(function (record) {
       var code = record.target
