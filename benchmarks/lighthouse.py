@@ -35,7 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))
 import serve_gzip  # noqa: E402
+from helpers import built_pages, language_prefixes  # noqa: E402  (pages of every language, from mkdocs.yml)
 
 CHROME = os.environ.get("CHROME_PATH", "/usr/lib/chromium/chromium")
 CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
@@ -48,32 +50,8 @@ MIN_PERFORMANCE = 98
 # Weights in KiB, as Lighthouse reports them ("Total size was 75 KiB").
 WEIGHT_BUDGET = 100 * 1024  # bytes transferred by any page, everything it loads included
 HOME_WEIGHT_BUDGET = 75 * 1024  # bytes transferred by each language's home page
-HOME_PAGES = ("index.html", "en/index.html")
+HOME_PAGES = tuple(prefix + "index.html" for prefix in language_prefixes())
 BASELINE_PAGE = "404.html"
-
-
-def load_yaml_config() -> dict:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from helpers import load_mkdocs_yml  # the loader that tolerates !ENV and !!python tags
-
-    return load_mkdocs_yml(ROOT / "mkdocs.yml")
-
-
-def site_pages() -> list[str]:
-    """Every page of every built language: nav pages, Portuguese at the root,
-    each other language under its locale prefix (mkdocs-static-i18n suffix layout)."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from helpers import nav_files
-
-    config = load_yaml_config()
-    pages = [md.removesuffix(".md") + ".html" for md in nav_files(config["nav"])]
-    prefixes = [""]
-    for plugin in config.get("plugins", []):
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            for lang in plugin["i18n"]["languages"]:
-                if not lang.get("default") and lang.get("build", True):
-                    prefixes.append(f"{lang['locale']}/")
-    return [prefix + page for prefix in prefixes for page in pages]
 
 
 def free_port() -> int:
@@ -224,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--retries", type=int, default=0,
                         help="extra runs for a page under the Performance budget; the median run counts")
     args = parser.parse_args(argv)
-    pages = args.pages or site_pages()
+    pages = args.pages or built_pages()
     # Baseline of the same run: the theme alone (the 404 page has no article),
     # so a page's distance from it is what its content costs.
     baseline = None if args.pages else BASELINE_PAGE

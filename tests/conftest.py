@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CHROMIUM, ROOT, mkdocs_build, require
+from helpers import CHROMIUM, ROOT, block_non_file_requests, mkdocs_build, require
 
 
 @pytest.fixture(scope="session")
@@ -89,16 +89,7 @@ def offline_root(offline_zip, tmp_path_factory) -> Path:
 @pytest.fixture
 def file_page(page):
     """A page whose every non-file:// request is blocked and recorded."""
-    leaks: list[str] = []
-
-    def guard(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            leaks.append(route.request.url)
-            route.abort()
-
-    page.context.route("**/*", guard)
+    leaks = block_non_file_requests(page.context)
     page.on("request", lambda r: None if r.url.startswith(("file://", "data:", "blob:", "about:")) else leaks.append(r.url))
     page.leaks = leaks
     return page

@@ -66,6 +66,47 @@ def nav_files(nav) -> list[str]:
     return found
 
 
+def nav_pages(config: dict | None = None) -> list[str]:
+    """The nav's pages as built files (use_directory_urls: false): "docker-basics.html"."""
+    config = config or load_mkdocs_yml()
+    return [md.removesuffix(".md") + ".html" for md in nav_files(config["nav"])]
+
+
+def language_prefixes(config: dict | None = None) -> list[str]:
+    """Where each built language lives: "" for the default one, "en/" for English
+    (mkdocs-static-i18n's suffix layout)."""
+    config = config or load_mkdocs_yml()
+    prefixes = [""]
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            for lang in plugin["i18n"]["languages"]:
+                if not lang.get("default") and lang.get("build", True):
+                    prefixes.append(f"{lang['locale']}/")
+    return prefixes
+
+
+def built_pages(config: dict | None = None) -> list[str]:
+    """Every nav page of every built language, as site-relative paths."""
+    config = config or load_mkdocs_yml()
+    return [prefix + page for prefix in language_prefixes(config) for page in nav_pages(config)]
+
+
+def block_non_file_requests(context) -> list[str]:
+    """Abort every request of a browser context that is not file://; returns the
+    list the aborted URLs are recorded in."""
+    leaks: list[str] = []
+
+    def file_only(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            leaks.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", file_only)
+    return leaks
+
+
 def source_pages() -> list[Path]:
     """Portuguese source pages (translations are `*.en.md`)."""
     return sorted(p for p in DOCS.rglob("*.md") if not re.search(r"\.[a-z]{2}\.md$", p.name))

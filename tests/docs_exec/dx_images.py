@@ -53,6 +53,16 @@ def iso_week() -> str:
     return f"{year}-W{week:02d}"
 
 
+def save_to_cache(engine: Engine, image: str, cached: Path, stale: str) -> None:
+    """`docker save` an image to its cache file, replacing older ones (`stale`, a glob);
+    written under a temporary name first, so a crash leaves no half-written archive."""
+    for old in cached.parent.glob(stale):
+        old.unlink(missing_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.partial")
+    engine.docker("save", "--output", str(tmp), image, timeout=300)
+    tmp.rename(cached)
+
+
 @dataclass
 class Provisioned:
     source: str  # "pulled" or "built locally"
@@ -263,11 +273,7 @@ def build_debian(engine: Engine, work: Path, cache: Path) -> str:
                 subprocess.run(engine.root(["umount", "-l", mount]), capture_output=True)
         subprocess.run(engine.root(["rm", "-rf", str(root)]), capture_output=True)
     subprocess.run(engine.root(["rm", "-f", str(work / "debian-layer.tar")]), capture_output=True)
-    for old in cache.glob("debian-bookworm-slim-*.tar"):
-        old.unlink(missing_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.partial")
-    engine.docker("save", "--output", str(tmp), "debian:bookworm-slim", timeout=300)
-    tmp.rename(cached)
+    save_to_cache(engine, "debian:bookworm-slim", cached, stale="debian-bookworm-slim-*.tar")
     return f"debian:bookworm-slim built with debootstrap (Debian {debian_version}) and cached as {cached.name}"
 
 
@@ -296,11 +302,7 @@ def build_nginx(engine: Engine, cache: Path, build_env: dict, client: str) -> st
         version = _build_nginx(engine, context, stage, build_env, client)
     finally:
         shutil.rmtree(context, ignore_errors=True)
-    for old in cache.glob("nginx-*.tar"):
-        old.unlink(missing_ok=True)
-    tmp = cached.with_suffix(f".{os.getpid()}.partial")
-    engine.docker("save", "--output", str(tmp), "nginx:latest", timeout=300)
-    tmp.rename(cached)
+    save_to_cache(engine, "nginx:latest", cached, stale="nginx-*.tar")
     return f"nginx:latest built from Debian's nginx {version} and cached as {cached.name}"
 
 

@@ -10,9 +10,9 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from helpers import DOCS, ROOT, load_mkdocs_yml, mkdocs_build, nav_files, source_pages
+from helpers import DOCS, ROOT, mkdocs_build, nav_pages, source_pages
 
-PAGES = [md.removesuffix(".md") + ".html" for md in nav_files(load_mkdocs_yml()["nav"])]
+PAGES = nav_pages()
 
 
 def test_every_page_has_an_up_to_date_translation():

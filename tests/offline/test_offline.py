@@ -8,11 +8,11 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from helpers import load_mkdocs_yml, nav_files, run_query
+from helpers import nav_pages, run_query
 
 pytestmark = pytest.mark.browser
 
-PAGES = [md.removesuffix(".md") + ".html" for md in nav_files(load_mkdocs_yml()["nav"])]
+PAGES = nav_pages()
 ALL_PAGES = PAGES + ["en/" + p for p in PAGES]
 ONLINE_URL = "https://"  # any absolute link to a web host must be an external citation
 

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from helpers import load_mkdocs_yml, nav_files
+from helpers import built_pages, language_prefixes
 
-_CONFIG = load_mkdocs_yml()
-_NAV_PAGES = [md.removesuffix(".md") + ".html" for md in nav_files(_CONFIG["nav"])]
-
-
-def _language_prefixes() -> list[str]:
-    prefixes = [""]
-    for plugin in _CONFIG.get("plugins", []):
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            for lang in plugin["i18n"]["languages"]:
-                if not lang.get("default") and lang.get("build", True):
-                    prefixes.append(f"{lang['locale']}/")
-    return prefixes
-
-
-PREFIXES = _language_prefixes()
+PREFIXES = language_prefixes()
 # Every page of every language (nav pages), and the same plus each language's 404 page.
-PAGES = [prefix + page for prefix in PREFIXES for page in _NAV_PAGES]
+PAGES = built_pages()
 PAGES_WITH_404 = PAGES + [prefix + "404.html" for prefix in PREFIXES]
 HOME_PAGES = [prefix + "index.html" for prefix in PREFIXES]
 

@@ -22,7 +22,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from helpers import ROOT
+from helpers import ROOT, block_non_file_requests
 from quality_helpers import PAGES, PAGES_WITH_404, SCHEMES
 
 sys.path.insert(0, str(ROOT / "hooks"))
@@ -155,16 +155,7 @@ def test_online_page_runs_clean(new_context, server, path, scheme):
 @pytest.mark.parametrize("path", PAGES)
 def test_offline_page_runs_clean(new_context, offline_root, path, scheme):
     context = new_context("desktop", scheme)
-    leaks: list[str] = []
-
-    def file_only(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            leaks.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", file_only)
+    leaks = block_non_file_requests(context)
     watch = open_and_use(context, (offline_root / path).as_uri())
     assert watch.csp_violations() == [], f"offline {path} ({scheme}): CSP violations"
     assert leaks == [], f"offline {path}: requests outside file://: {leaks}"
