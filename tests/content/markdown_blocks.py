@@ -127,3 +127,73 @@ def tokens(command: str) -> list[str]:
             continue
         cleaned.append(word)
     return cleaned
+
+
+# --- output blocks -------------------------------------------------------------------
+# The ```text block right after a shell block shows that command's output. Either the
+# executed examples (tests/docs_exec) compare it with a real run, or the page says, on the
+# block itself, that it is not checked and why:
+#   ``` { .text .no-check title="Saída não conferida nos testes: REASON" }
+# (English pages: "Output not checked in the tests: REASON").
+
+NO_CHECK_CLASS = "no-check"
+NO_CHECK_TITLE = re.compile(r"^\s*(?:Saída não conferida nos testes|Output not checked in the tests)\s*:\s*(?P<reason>\S.{9,})$")
+OUTPUT_LANGS = {"text", "console", "output"}
+
+
+def is_file_block(block: Block) -> bool:
+    """A block titled with a file name (```dockerfile title="Dockerfile"```): a file the reader creates."""
+    title = block.attrs.get("title", "")
+    return bool(title) and block.lang not in SHELL_LANGS and re.fullmatch(r"[\w./-]+", title) is not None
+
+
+@dataclass
+class OutputBlock:
+    block: Block
+    command: Block | None  # the shell block right before it
+    reason: str | None  # the "not checked" reason shown on the page, when the block is marked
+
+    @property
+    def checked(self) -> bool:
+        """Compared with a real run by tests/docs_exec."""
+        return self.reason is None and self.command is not None and self.command.runnable
+
+
+def output_blocks(path: Path) -> list[OutputBlock]:
+    found = blocks(path)
+    out = []
+    for i, block in enumerate(found):
+        if block.lang not in OUTPUT_LANGS or is_file_block(block):
+            continue
+        before = found[i - 1] if i and found[i - 1].lang in SHELL_LANGS else None
+        title = NO_CHECK_TITLE.match(block.attrs.get("title", ""))
+        reason = title.group("reason").strip() if NO_CHECK_CLASS in block.classes and title else None
+        out.append(OutputBlock(block, before, reason))
+    return out
+
+
+def output_block_problems(path: Path) -> list[str]:
+    """Output blocks that are neither checked by a real run nor visibly marked as not checked."""
+    problems = []
+    for out in output_blocks(path):
+        b = out.block
+        marked = NO_CHECK_CLASS in b.classes
+        if marked and out.reason is None:
+            problems.append(f"{b.where}: a .no-check output block needs title=\"Saída não conferida nos testes: "
+                            "REASON\" (English: \"Output not checked in the tests: REASON\")")
+        elif not marked and "title" in b.attrs:
+            problems.append(f"{b.where}: an output block's title can only be the not-checked reason "
+                            "(a file block's title is a file name)")
+        elif out.command is None:
+            problems.append(f"{b.where}: a {b.lang} block that is not right after a command block: an output "
+                            "must follow the command that prints it (or be a file, with title=\"path\")")
+        elif not out.command.runnable and out.reason is None:
+            prefix = "Output not checked in the tests" if path.name.endswith(".en.md") else \
+                "Saída não conferida nos testes"
+            problems.append(f"{b.where}: the command above it is .no-exec, so nothing checks this output: mark it "
+                            f"``` {{ .text .no-check title=\"{prefix}: REASON\" }}")
+    for b in blocks(path):
+        if NO_CHECK_CLASS in b.classes and b.lang not in OUTPUT_LANGS:
+            problems.append(f"{b.where}: .no-check is for output blocks (```text); a command that does not run "
+                            "is .no-exec")
+    return problems

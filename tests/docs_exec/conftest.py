@@ -84,6 +84,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                 continue
             if r.output_note:
                 tr.write_line(f"    line {r.line}: {r.output_note}")
+        for left in page.not_cleaned:
+            tr.write_line(f"    NOT CLEANED by the page: {left}")
         for left in page.leftovers:
             tr.write_line(f"    left behind (removed): {left}")
     if SESSION.cleanup:

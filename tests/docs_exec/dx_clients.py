@@ -9,14 +9,16 @@ with DOCKER_BUILDKIT=1; with neither, the legacy builder.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from dx_engine import Engine, EngineError
-from dx_images import IMAGES, STAND_IN_LINES, Provisioned, provision
+from dx_images import IMAGES, Provisioned, provision
 from dx_scenario import Runner
 
 SHIM = """#!/bin/sh
@@ -80,6 +82,16 @@ def setup_clients(engine: Engine) -> Clients:
     return Clients(client, build_client, build_env, description, path_env)
 
 
+def unix_seconds(rfc3339: str) -> int:
+    """`2026-12-02T03:17:50.123456789Z` (or with an offset) -> whole Unix seconds, as the
+    engine's image list rounds them (time.Unix())."""
+    match = re.match(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:\d\d)$", rfc3339)
+    if not match:
+        raise ValueError(f"not an RFC 3339 time: {rfc3339}")
+    zone = "+00:00" if match.group(2) == "Z" else match.group(2)
+    return int(dt.datetime.fromisoformat(match.group(1) + zone).timestamp())
+
+
 @dataclass
 class DocsEngine:
     engine: Engine
@@ -92,9 +104,19 @@ class DocsEngine:
         return self.engine.env(DOCKER_CONFIG=str(config_dir), **self.clients.path_env)
 
     def runner(self, config_dir: Path) -> Runner:
-        """A page runner wired to this engine (waivers only for local stand-in images)."""
+        """A page runner wired to this engine (dx_standins adapts outputs only for local stand-ins)."""
         return Runner(env=self.page_env(config_dir), images_local=self.images.local,
-                      pulled_fresh=self.refresh_for_pull, waivers=STAND_IN_LINES if self.images.local else [])
+                      pulled_fresh=self.refresh_for_pull, image_created=self.image_created)
+
+    def image_created(self, short_ids: list[str]) -> dict[str, int]:
+        """Creation second of each image still present (what the engine sorts image lists by)."""
+        out = self.docker("image", "inspect", "--format", "{{.Id}} {{.Created}}", *short_ids)
+        found = {}
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) == 2:
+                found[parts[0].removeprefix("sha256:")[:12]] = unix_seconds(parts[1])
+        return found
 
     def docker(self, *args: str, check: bool = False, timeout: float = 120) -> str:
         result = self.engine.docker(*args, check=check, timeout=timeout)
@@ -107,6 +129,40 @@ class DocsEngine:
             users = self.docker("ps", "--all", "--quiet", "--filter", f"ancestor={image}").split()
             if not users:
                 self.docker("image", "rm", image)
+
+    def snapshot(self, work: Path) -> dict[str, set[str]]:
+        """What exists now: containers (stopped too), images (every name, and the dangling
+        ones), volumes, networks, and the files and folders under the page's working directory."""
+        def lines(*args: str) -> set[str]:
+            return {line.strip() for line in self.docker(*args).splitlines() if line.strip()}
+        files = set()
+        for root, dirs, names in os.walk(work, onerror=lambda _: None):
+            for name in dirs + names:
+                files.add((Path(root) / name).relative_to(work).as_posix())
+        return {
+            "containers": lines("ps", "--all", "--no-trunc", "--format", "{{.ID}} {{.Names}}"),
+            "images": lines("image", "ls", "--all", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"),
+            "volumes": lines("volume", "ls", "--format", "{{.Name}}"),
+            "networks": lines("network", "ls", "--no-trunc", "--format", "{{.ID}} {{.Name}}"),
+            "files": files,
+        }
+
+    def created_and_left(self, before: dict[str, set[str]], after: dict[str, set[str]]) -> list[str]:
+        """What the page created and did not remove. The base images the harness provides
+        beforehand do not count, even when a page pulls a newer one under the same name."""
+        base_names = {image.replace("docker.io/library/", "") for image in self.base_ids}
+        left = []
+        for kind in ("containers", "images", "volumes", "networks", "files"):
+            new = sorted(after[kind] - before[kind])
+            if kind == "images":
+                new = [item for item in new if item.split(" ", 1)[1] not in base_names]
+            if kind in ("containers", "networks"):
+                new = [item.split(" ", 1)[1] + f" ({item.split(' ', 1)[0][:12]})" for item in new]
+            elif kind == "images":
+                new = [item.split(" ", 1)[1] + f" ({item.split(' ', 1)[0].removeprefix('sha256:')[:12]})" for item in new]
+            if new:
+                left.append(f"{kind}: " + ", ".join(new))
+        return left
 
     def reset(self) -> list[str]:
         """Remove what a page left behind; return what that was."""

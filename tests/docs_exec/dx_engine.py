@@ -26,6 +26,8 @@ runners) and gives the socket to the user's group.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shlex
 import shutil
@@ -51,6 +53,29 @@ def can_be_root() -> tuple[bool, str]:
     if shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0:
         return True, "sudo -n"
     return False, "not root and no passwordless sudo"
+
+
+@contextlib.contextmanager
+def host_lock(name: str, timeout: float = 1800):
+    """An exclusive lock shared by every docs_exec run on this machine (flock on a file
+    in the system's temporary directory), for what the runs cannot share: the host ports
+    the pages publish (`--publish 127.0.0.1:8080:80`, then `curl 127.0.0.1:8080`) and
+    the choice of a free subnet for a bridge. Yields the seconds spent waiting."""
+    path = Path(tempfile.gettempdir()) / f"docker-basico-{name}.lock"
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    started = time.monotonic()
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() - started > timeout:
+                    raise EngineError(f"another docs_exec run held {path} for more than {timeout:.0f} s")
+                time.sleep(0.5)
+        yield time.monotonic() - started
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def other_dockerd_pids(exclude: set[int] = frozenset()) -> list[int]:
@@ -223,11 +248,12 @@ class Engine:
             bridge = f"{OWN_BRIDGE_PREFIX}{os.getpid()}"
             self.mode = (f"beside another dockerd (pid {', '.join(map(str, others))}): own bridge {bridge}, "
                          "--iptables=false")
-            subnet = _free_subnet()
-            for cmd in (["ip", "link", "add", bridge, "type", "bridge"],
-                        ["ip", "addr", "add", subnet, "dev", bridge],
-                        ["ip", "link", "set", bridge, "up"]):
-                subprocess.run(self.root(cmd), check=True, capture_output=True)
+            with host_lock("bridge-subnet", timeout=120):  # two runs starting at once pick different subnets
+                subnet = _free_subnet()
+                for cmd in (["ip", "link", "add", bridge, "type", "bridge"],
+                            ["ip", "addr", "add", subnet, "dev", bridge],
+                            ["ip", "link", "set", bridge, "up"]):
+                    subprocess.run(self.root(cmd), check=True, capture_output=True)
             self.bridge_created = bridge
             args += ["--bridge", bridge, "--iptables=false", "--ip-masq=false"]
         else:

@@ -13,6 +13,15 @@ Every expected line must match one line of the actual output, in order; other li
 may come in between (pages show excerpts). stdout and stderr each keep their order,
 but a terminal interleaves the two in no defined order, so a line may come from either.
 `docker diff` lines (`A /path`), which come in no defined order, match in any order.
+Rows of an image listing (`docker image ls`, `docker images`: REPOSITORY TAG … CREATED
+SIZE) are sorted by the engine by creation time in whole seconds (moby
+daemon/images/images.go: `Created: img.Created.Unix()`, then an unstable
+`sort.Sort(sort.Reverse(byCreated(…)))`), so images created within the same second come
+in no defined order: such rows match in any order among themselves, and every other
+pair of rows keeps its order. Which rows tie is read from the real output: rows whose
+CREATED column reads the same (what one second always gives), narrowed to the real
+creation second of each image when the runner can look it up (`created=`). Rows of one
+image (several tags) keep the engine's order, which is defined (sorted references).
 A newer client's "(downgraded from 1.50)" after the API version is ignored.
 Two outputs are compared differently:
 
@@ -79,6 +88,10 @@ CUT = "…"
 # A client newer than the daemon says so after the API version it negotiated.
 CLIENT_NEWER = re.compile(r" \(downgraded from [\d.]+\)")
 DIFF_LINE = re.compile(r"^[ACD] /\S*$")
+# An image listing: its header, and a row (REPOSITORY TAG [DIGEST] IMAGE-ID CREATED… SIZE).
+IMAGE_TABLE_HEADER = re.compile(r"^REPOSITORY TAG (?:DIGEST )?IMAGE ID CREATED SIZE$")
+IMAGE_ROW = re.compile(r"^\S+ \S+ (?:(?:sha256:\S+|<none>) )?(?:sha256:)?(?P<id>[0-9a-f]{12})\S* "
+                       r"(?P<created>.+) (?P<size>\S+)$")
 
 
 def collapse(line: str) -> str:
@@ -244,9 +257,67 @@ class Comparison:
     required: int = 0
 
 
-def compare(expected: str, actual: str, stderr: str = "") -> Comparison:
+def _image_rows_in_order(wanted: list[tuple[str, re.Pattern]], rows: list[str],
+                         created: dict[str, int] | None) -> list[int] | None:
+    """Indexes of `rows` (an image listing's real rows) matching `wanted` (the page's rows)
+    in an order the engine can print, or None. Rows tie when their images were created in
+    the same second: by `created` (short ID -> Unix second) when every row's image is
+    known there, otherwise by the CREATED text, which one second always renders alike."""
+    parsed = [IMAGE_ROW.match(row) for row in rows]
+    ids = [m.group("id") if m else row for m, row in zip(parsed, rows)]
+    if created and all(i in created for i in ids):
+        keys = [created[i] for i in ids]
+    else:
+        keys = [m.group("created") if m else row for m, row in zip(parsed, rows)]
+    rank, ranks = -1, []
+    for n, key in enumerate(keys):
+        rank += n == 0 or key != keys[n - 1]
+        ranks.append(rank)
+
+    chosen: list[int] = []
+
+    def fits(j: int) -> bool:
+        # Every row already placed must come before j in some order the engine may print.
+        return all(ranks[k] < ranks[j] or (ranks[k] == ranks[j] and (ids[k] != ids[j] or k < j))
+                   for k in chosen)
+
+    def place(i: int) -> bool:
+        if i == len(wanted):
+            return True
+        for j, row in enumerate(rows):
+            if j not in chosen and wanted[i][1].fullmatch(row) and fits(j):
+                chosen.append(j)
+                if place(i + 1):
+                    return True
+                chosen.pop()
+        return False
+
+    return list(chosen) if place(0) else None
+
+
+def _group_image_tables(wanted: list[tuple[str, re.Pattern]]) -> list:
+    """The expected lines, with each image listing (header and rows) as one item."""
+    items: list = []
+    i = 0
+    while i < len(wanted):
+        line, pat = wanted[i]
+        if IMAGE_TABLE_HEADER.match(line):
+            rows = []
+            while i + 1 < len(wanted) and IMAGE_ROW.match(wanted[i + 1][0]) \
+                    and not IMAGE_TABLE_HEADER.match(wanted[i + 1][0]):
+                i += 1
+                rows.append(wanted[i])
+            items.append(("table", (line, pat), rows))
+        else:
+            items.append(("line", line, pat))
+        i += 1
+    return items
+
+
+def compare(expected: str, actual: str, stderr: str = "", created: dict[str, int] | None = None) -> Comparison:
     """`actual` is what the commands wrote to stdout, `stderr` to stderr: a terminal
-    interleaves the two in no defined order, so each keeps its own order only."""
+    interleaves the two in no defined order, so each keeps its own order only.
+    `created` maps short image IDs to their creation second (see IMAGE_ROW)."""
     exp_json = _as_json(expected)
     if exp_json is not None and isinstance(exp_json, (list, dict)):
         act_json = _as_json(actual)
@@ -286,7 +357,36 @@ def compare(expected: str, actual: str, stderr: str = "") -> Comparison:
         streams = [[a for a in lines if a not in actual_changes] for lines in streams]
     positions = [0, 0]
     matched = len(changes) - len(problems)
-    for line, pat in wanted:
+    for item in _group_image_tables(wanted):
+        if item[0] == "table":
+            (header, header_pat), rows = item[1], item[2]
+            done = False
+            for n, lines in enumerate(streams):
+                for h in range(positions[n], len(lines)):
+                    if not header_pat.fullmatch(lines[h]):
+                        continue
+                    end = h + 1
+                    while end < len(lines) and IMAGE_ROW.match(lines[end]) and not IMAGE_TABLE_HEADER.match(lines[end]):
+                        end += 1
+                    found = _image_rows_in_order(rows, lines[h + 1:end], created)
+                    if found is not None:
+                        positions[n] = h + 1 + (max(found) + 1 if found else 0)
+                        matched += 1 + len(rows)
+                        done = True
+                        break
+                if done:
+                    break
+            if not done:
+                everywhere = [a for lines in streams for a in lines]
+                if not any(header_pat.fullmatch(a) for a in everywhere):
+                    problems.append(f"no line like: {header}")
+                missing = [line for line, pat in rows if not any(pat.fullmatch(a) for a in everywhere)]
+                problems += [f"no line like: {line}" for line in missing]
+                if not missing and any(header_pat.fullmatch(a) for a in everywhere):
+                    problems.append(f"image listing under '{header}': the rows appear, but in an order the "
+                                    "engine does not print (only images created in the same second may swap)")
+            continue
+        _, line, pat = item
         for n, lines in enumerate(streams):
             j = positions[n]
             while j < len(lines) and not pat.fullmatch(lines[j]):

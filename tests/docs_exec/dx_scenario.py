@@ -7,7 +7,10 @@ Conventions of the pages (CONTRIBUTING.md):
   reader creates: it is written, relative to the current directory, before the blocks
   after it run;
 - a ``{ .bash .no-exec title="Não executado nos testes: REASON" }`` block is not run
-  (its bash is still syntax-checked with ``bash -n``) and REASON is reported.
+  (its bash is still syntax-checked with ``bash -n``) and REASON is reported;
+- an output block marked ``{ .text .no-check title="Saída não conferida nos testes: REASON" }``
+  is not compared, and REASON is reported (markdown_blocks.output_block_problems: every
+  other output block must follow a command that runs).
 
 Each block runs in its own ``bash`` with ``set -e -o pipefail`` in a fresh working
 directory per page; the current directory and exported variables carry over from block
@@ -24,8 +27,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dx_outputs import Comparison, compare
-from markdown_blocks import SHELL_LANGS, Block, blocks, shell_commands
+import dx_standins
+from dx_outputs import IMAGE_ROW, IMAGE_TABLE_HEADER, Comparison, collapse, compare
+from markdown_blocks import SHELL_LANGS, Block, blocks, is_file_block, output_blocks, shell_commands
 
 NO_EXEC_PREFIX = re.compile(r"^\s*(?:Não executado nos testes|Not run in the tests)\s*:\s*", re.IGNORECASE)
 PULL = re.compile(r"^(\s*)docker\s+(?:image\s+)?pull\s+(\S+)\s*$")
@@ -50,6 +54,7 @@ class Step:
     kind: str  # "run", "file", "skip", "unrunnable"
     expected: Block | None = None
     reason: str = ""
+    unchecked: str = ""  # the page's reason for not checking the output block (.no-check)
 
 
 @dataclass
@@ -72,7 +77,9 @@ class PageResult:
     path: Path
     results: list[BlockResult] = field(default_factory=list)
     seconds: float = 0.0
-    leftovers: list[str] = field(default_factory=list)
+    leftovers: list[str] = field(default_factory=list)  # what the harness removed after the page
+    not_cleaned: list[str] = field(default_factory=list)  # created by the page and left behind
+    waited: float = 0.0  # seconds spent waiting for another docs_exec run's page (dx_engine.host_lock)
 
     def count(self, status: str, kind: str | None = None) -> int:
         return sum(1 for r in self.results if r.status == status and (kind is None or r.kind == kind))
@@ -103,6 +110,8 @@ class PageResult:
         if unchecked:
             text += f", not checked: {len(unchecked)}"
         text += f"; {self.seconds:.1f} s"
+        if self.waited >= 1:
+            text += f" (after waiting {self.waited:.0f} s for another docs_exec run)"
         return text
 
 
@@ -110,35 +119,29 @@ def page_id(path: Path) -> str:
     return path.stem
 
 
-def _is_file_block(block: Block) -> bool:
-    title = block.attrs.get("title", "")
-    return bool(title) and block.lang not in SHELL_LANGS and re.fullmatch(r"[\w./-]+", title) is not None
-
-
 def plan(path: Path) -> list[Step]:
     found = blocks(path)
+    outputs = {o.block.line: o for o in output_blocks(path)}
     steps: list[Step] = []
-    used: set[int] = set()
     for i, block in enumerate(found):
-        if i in used:
-            continue
+        following = outputs.get(found[i + 1].line) if i + 1 < len(found) else None
         if block.lang in SHELL_LANGS:
             if not block.runnable:
                 title = block.attrs.get("title", "")
                 steps.append(Step(block, "skip", reason=NO_EXEC_PREFIX.sub("", title) or "no-exec without a reason"))
-                if i + 1 < len(found) and found[i + 1].lang == "text" and "title" not in found[i + 1].attrs:
-                    used.add(i + 1)  # its output: not checked either
                 continue
             if block.lang not in RUNNABLE_LANGS:
                 steps.append(Step(block, "unrunnable", reason=f"a runnable ```{block.lang} block: only bash runs here; "
                                                                 "mark it .no-exec with a reason"))
                 continue
             step = Step(block, "run")
-            if i + 1 < len(found) and found[i + 1].lang == "text" and "title" not in found[i + 1].attrs:
-                step.expected = found[i + 1]
-                used.add(i + 1)
+            if following is not None:
+                if following.reason is not None:
+                    step.unchecked = following.reason
+                else:
+                    step.expected = following.block
             steps.append(step)
-        elif _is_file_block(block):
+        elif is_file_block(block):
             steps.append(Step(block, "file"))
     return steps
 
@@ -170,10 +173,19 @@ class Runner:
     env: dict[str, str]
     images_local: bool
     pulled_fresh: callable = None  # called with the image names before a real pull block
-    waivers: list = field(default_factory=list)  # (regex, reason): expected lines not checked
+    # short image IDs -> their creation second (dx_outputs: rows of image listings)
+    image_created: callable = None
+    differences: list | None = None  # dx_standins.DIFFERENCES unless a test gives others
 
     def run(self, path: Path, work: Path, state: Path, stop_after_failure: bool = True) -> PageResult:
         result = PageResult(page_id(path), path)
+        # The English edition runs the same commands (test_english_pages_run_the_same_commands):
+        # its output blocks are compared with the same real run.
+        english_path = path.with_name(path.stem + ".en.md")
+        english = [s for s in plan(english_path) if s.kind == "run"] if english_path.exists() else []
+        runs = [s for s in plan(path) if s.kind == "run"]
+        self._english = dict(zip((s.block.line for s in runs), english)) if len(english) == len(runs) else {}
+        self._english_path = english_path
         work.mkdir(parents=True, exist_ok=True)
         state.mkdir(parents=True, exist_ok=True)
         (state / "cwd").write_text(str(work))
@@ -210,6 +222,14 @@ class Runner:
                 failed = True
         result.seconds = time.perf_counter() - started
         return result
+
+    def _created(self, expected: str, output: str) -> dict[str, int] | None:
+        """Creation seconds of the images an image listing shows (only when the page shows one)."""
+        if self.image_created is None or not any(IMAGE_TABLE_HEADER.match(collapse(line))
+                                                 for line in expected.splitlines()):
+            return None
+        ids = sorted({m.group("id") for m in (IMAGE_ROW.match(collapse(line)) for line in output.splitlines()) if m})
+        return self.image_created(ids) if ids else None
 
     def _run_block(self, block: Block, step: Step, state: Path, n: int) -> BlockResult:
         body = block.body
@@ -251,27 +271,30 @@ class Runner:
             return BlockResult(block.line, "run", "failed", f"exit status {code} at line {line}",
                                command=command or (mark.group(2) if mark else "(the block's shell)"),
                                output=output, stderr=stderr, seconds=seconds)
-        if only_pulls and self.images_local:
-            return BlockResult(block.line, "run", "skipped", "pull: no registry, image built locally",
-                               output=output, stderr=stderr, output_note="pull output not checked: no registry" if step.expected else "",
-                               seconds=seconds)
-        outcome = BlockResult(block.line, "run", "passed", output=output, stderr=stderr, seconds=seconds)
-        if step.expected is not None:
-            if pulls and self.images_local:
-                outcome.output_note = "not checked: the block pulls and no registry is reachable"
-            else:
-                expected_lines = step.expected.body.splitlines()
-                waived = {}
-                for regex, reason in self.waivers:
-                    hits = [line for line in expected_lines if regex.search(line)]
-                    if hits:
-                        waived[reason] = len(hits)
-                        expected_lines = [line for line in expected_lines if line not in hits]
-                if waived:
-                    outcome.output_note = "; ".join(f"{n} expected line(s) not checked: {reason}"
-                                                    for reason, n in waived.items())
-                outcome.comparison = compare("\n".join(expected_lines), output, stderr)
-                if not outcome.comparison.ok:
-                    outcome.status = "failed"
-                    outcome.reason = f"output differs from the text block at line {step.expected.line}"
+        status, reason = ("skipped", "pull: no registry, image built locally") if only_pulls and self.images_local \
+            else ("passed", "")
+        outcome = BlockResult(block.line, "run", status, reason, output=output, stderr=stderr, seconds=seconds)
+        if step.unchecked:
+            outcome.output_note = f"output not checked, as the page says: {step.unchecked}"
+        commands_text = "\n".join(commands)
+        checks = [(step.expected, block.path.name)] if step.expected is not None else []
+        en_step = getattr(self, "_english", {}).get(block.line)
+        if en_step is not None and en_step.expected is not None:
+            checks.append((en_step.expected, self._english_path.name))
+        notes, problems = [], []
+        for expected_block, where in checks:
+            applied = dx_standins.apply(commands_text, expected_block.body, self.images_local, self.differences)
+            notes += [n for n in applied.notes if n not in notes]
+            comparison = compare(applied.expected, output, stderr, created=self._created(applied.expected, output))
+            comparison.problems = applied.problems + comparison.problems
+            comparison.ok = comparison.ok and not applied.problems
+            if outcome.comparison is None or not comparison.ok:
+                outcome.comparison = comparison
+            if not comparison.ok:
+                problems.append(f"output differs from the text block at {where}:{expected_block.line}")
+        if notes:
+            outcome.output_note = "; ".join(filter(None, [outcome.output_note, *notes]))
+        if problems:
+            outcome.status = "failed"
+            outcome.reason = "; ".join(problems)
         return outcome

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from dx_engine import host_lock
 from dx_report import SESSION
 from dx_outputs import compare, line_pattern
 from dx_scenario import Runner, page_id, plan, syntax_check
@@ -36,12 +37,25 @@ def describe_failure(page, r) -> str:
 
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
 def test_page_examples_run(path, docs_engine, tmp_path):
-    result = docs_engine.runner(tmp_path / "docker-config").run(path, tmp_path / "work", tmp_path / "state")
-    result.leftovers = docs_engine.reset()
+    """The page's blocks run and show their real outputs, and the page's cleanup removes
+    everything the page created: a snapshot before its first block and after its last
+    (containers, images, volumes, networks, files in its working directory) must match."""
+    work = tmp_path / "work"
+    work.mkdir()
+    # Other docs_exec runs on this machine publish the same host ports: one page at a time.
+    with host_lock("pages") as waited:
+        before = docs_engine.snapshot(work)
+        result = docs_engine.runner(tmp_path / "docker-config").run(path, work, tmp_path / "state")
+        left = docs_engine.created_and_left(before, docs_engine.snapshot(work))
+        result.leftovers = docs_engine.reset()
+    result.waited = waited
+    result.not_cleaned = left
     SESSION.pages.append(result)
     failures = [describe_failure(result, r) for r in result.failures]
-    broken_base = [left for left in result.leftovers if left.startswith("base image")]
-    assert not failures and not broken_base, result.summary() + "\n" + "\n".join(failures + broken_base)
+    broken_base = [item for item in result.leftovers if item.startswith("base image")]
+    cleanup = [f"{path.name}: the page's cleanup leaves behind what it created: {item}" for item in left]
+    assert not failures and not broken_base and not cleanup, \
+        result.summary() + "\n" + "\n".join(failures + broken_base + cleanup)
 
 
 SELF_TEST_PAGE = """# Página de teste
@@ -187,3 +201,174 @@ def test_matcher_reads_buildkit_plain_progress():
 
 def test_line_pattern_keeps_tags_literal():
     assert "exemplo\\-site:1\\.0" in line_pattern("exemplo-site:1.0")
+
+
+# --- image listings: same-second rows in any order, the rest in order --------------
+
+IMAGE_LS_PAGE = """REPOSITORY      TAG       IMAGE ID       CREATED          SIZE
+inicio-imagem   v3        6900ace514f0   30 seconds ago   4.28MB
+inicio-imagem   v2        5380876165e9   1 minute ago     4.28MB
+inicio-imagem   estavel   c7dbfb51c607   2 minutes ago    4.28MB
+inicio-imagem   v1        c7dbfb51c607   2 minutes ago    4.28MB"""
+
+
+def _image_ls(*rows):
+    return "REPOSITORY TAG IMAGE ID CREATED SIZE\n" + "\n".join(rows) + "\n"
+
+
+def test_image_listing_rows_created_in_the_same_second_match_in_any_order():
+    """issue #16: v2 and v3 built within one second came out as v2, v3."""
+    actual = _image_ls("inicio-imagem v2 aaaaaaaaaaaa 2 seconds ago 4.26MB",
+                       "inicio-imagem v3 bbbbbbbbbbbb 2 seconds ago 4.26MB",
+                       "inicio-imagem estavel cccccccccccc 9 seconds ago 4.26MB",
+                       "inicio-imagem v1 cccccccccccc 9 seconds ago 4.26MB")
+    assert compare(IMAGE_LS_PAGE, actual).ok, compare(IMAGE_LS_PAGE, actual).problems
+    # The real creation seconds decide when the runner knows them.
+    same = {"aaaaaaaaaaaa": 100, "bbbbbbbbbbbb": 100, "cccccccccccc": 93}
+    assert compare(IMAGE_LS_PAGE, actual, created=same).ok
+    apart = {"aaaaaaaaaaaa": 101, "bbbbbbbbbbbb": 100, "cccccccccccc": 93}
+    assert not compare(IMAGE_LS_PAGE, actual, created=apart).ok
+
+
+@pytest.mark.parametrize("rows", [
+    # created in different seconds: the engine's order is defined
+    ("inicio-imagem v2 aaaaaaaaaaaa 5 seconds ago 4.26MB", "inicio-imagem v3 bbbbbbbbbbbb 2 seconds ago 4.26MB",
+     "inicio-imagem estavel cccccccccccc 9 seconds ago 4.26MB", "inicio-imagem v1 cccccccccccc 9 seconds ago 4.26MB"),
+    # two tags of one image keep the engine's (sorted) order
+    ("inicio-imagem v3 bbbbbbbbbbbb 2 seconds ago 4.26MB", "inicio-imagem v2 aaaaaaaaaaaa 2 seconds ago 4.26MB",
+     "inicio-imagem v1 cccccccccccc 9 seconds ago 4.26MB", "inicio-imagem estavel cccccccccccc 9 seconds ago 4.26MB"),
+    # a row missing
+    ("inicio-imagem v3 bbbbbbbbbbbb 2 seconds ago 4.26MB", "inicio-imagem v2 aaaaaaaaaaaa 2 seconds ago 4.26MB",
+     "inicio-imagem v1 cccccccccccc 9 seconds ago 4.26MB"),
+])
+def test_image_listing_keeps_the_order_the_engine_defines(rows):
+    assert not compare(IMAGE_LS_PAGE, _image_ls(*rows)).ok
+
+
+def test_image_listing_other_lines_keep_their_place():
+    page = "Untagged: exemplo-busybox:teste\n" + IMAGE_LS_PAGE
+    actual = _image_ls("inicio-imagem v3 bbbbbbbbbbbb 2 seconds ago 4.26MB", "inicio-imagem v2 aaaaaaaaaaaa 2 seconds ago 4.26MB",
+                       "inicio-imagem estavel cccccccccccc 9 seconds ago 4.26MB",
+                       "inicio-imagem v1 cccccccccccc 9 seconds ago 4.26MB")
+    assert compare(page, "Untagged: exemplo-busybox:teste\n" + actual).ok
+    assert not compare(page, actual + "Untagged: exemplo-busybox:teste\n").ok
+
+
+def test_rfc3339_to_the_engines_seconds():
+    from dx_clients import unix_seconds
+    assert unix_seconds("1970-01-01T00:00:01.999999999Z") == 1
+    assert unix_seconds("1970-01-01T01:00:02+01:00") == 2
+
+
+# --- stand-in images: exactly the listed differences ------------------------------
+
+import dx_standins  # noqa: E402
+
+PS_OFFICIAL = "PID   USER     TIME  COMMAND\n    1 root      0:00 sleep 3600\n    7 root      0:00 ps\n2a5003f1cd9e"
+PS_STAND_IN = "PID   USER     COMMAND\n    1 root     sleep 3600\n   13 root     ps\n53bbb8209673\n"
+PS_COMMANDS = "docker exec inicio-a ps\ndocker exec inicio-a hostname"
+
+
+def _check(commands, expected, actual, local=True, differences=None):
+    applied = dx_standins.apply(commands, expected, local, differences)
+    return not applied.problems and compare(applied.expected, actual).ok, applied
+
+
+def test_a_listed_difference_is_bridged_for_the_stand_in_only():
+    ok, applied = _check(PS_COMMANDS, PS_OFFICIAL, PS_STAND_IN)
+    assert ok and applied.notes == ["adapted for the local stand-in: busybox-ps-time"]
+    # With the official image (pulled), nothing is adapted: the stand-in's output fails.
+    assert not _check(PS_COMMANDS, PS_OFFICIAL, PS_STAND_IN, local=False)[0]
+
+
+def test_an_unlisted_difference_fails():
+    assert not _check(PS_COMMANDS, PS_OFFICIAL, PS_STAND_IN, differences=[])[0]
+    others = [d for d in dx_standins.DIFFERENCES if d.key != "busybox-ps-time"]
+    assert not _check(PS_COMMANDS, PS_OFFICIAL, PS_STAND_IN, differences=others)[0]
+    # A listed difference changes only what it names: another column stays checked.
+    wrong_user = PS_OFFICIAL.replace("root      0:00 sleep", "nobody    0:00 sleep")
+    assert not _check(PS_COMMANDS, wrong_user, PS_STAND_IN)[0]
+
+
+def test_a_page_showing_the_stand_ins_output_fails():
+    ok, applied = _check(PS_COMMANDS, PS_STAND_IN, PS_STAND_IN)
+    assert not ok and "busybox-ps-time" in applied.problems[0]
+    assert not _check("docker history debian:bookworm-slim",
+                      "IMAGE CREATED CREATED BY SIZE COMMENT\nabc123abc123 2 days ago debootstrap --variant=minbase "
+                      "bookworm 74MB Debian 12.12", "", local=False)[0]
+
+
+def test_a_touched_difference_without_adapter_fails():
+    ok, applied = _check("docker run --rm busybox cat /etc/nsswitch.conf", "hosts: files dns",
+                         "hosts: files dns\nnetworks: files\n")
+    assert not ok and "busybox-nsswitch" in applied.problems[0]
+
+
+def test_debian_base_layer_and_digest_and_pull_are_adapted():
+    history = ("IMAGE          CREATED       CREATED BY                                      SIZE      COMMENT\n"
+               "<missing>      3 weeks ago   # debian.sh --arch 'amd64' out/ 'trixie' '@1…   78.6MB    debuerreotype 0.15")
+    actual = ("IMAGE CREATED CREATED BY SIZE COMMENT\n<missing> 6 days ago "
+              + dx_standins.ellipsis(dx_standins.DEBIAN_CREATED_BY, 45) + " 74.9MB Debian 12.12\n")
+    assert _check("docker history nginx", history, actual)[0]
+    assert not _check("docker history nginx", history, actual.replace("debootstrap", "mmdebstrap"))[0]
+    digests = ("REPOSITORY   TAG       DIGEST                                                                    IMAGE ID       CREATED       SIZE\n"
+               "nginx        latest    sha256:" + "5" * 64 + "   1e5f3c5b981a   2 weeks ago   192MB")
+    assert _check("docker image ls --digests nginx", digests,
+                  "REPOSITORY TAG DIGEST IMAGE ID CREATED SIZE\nnginx latest <none> 0123456789ab 6 days ago 150MB\n")[0]
+    pull = ("Using default tag: latest\nlatest: Pulling from library/nginx\nb1badc6e5066: Pull complete\n"
+            "Digest: sha256:" + "5" * 64 + "\nStatus: Downloaded newer image for nginx:latest\n"
+            "docker.io/library/nginx:latest\nolá")
+    assert _check("docker pull nginx\necho olá", pull, "olá\n")[0]
+    assert not _check("docker pull nginx\necho olá", pull, "oi\n")[0]
+
+
+def test_every_difference_names_its_source():
+    for diff in dx_standins.DIFFERENCES:
+        assert diff.sources and all(len(s) > 20 for s in diff.sources), diff.key
+        assert diff.adapt or diff.stand_in_form or diff.touches, diff.key
+
+
+def test_stand_in_differences_are_real(docs_engine):
+    """Each probe shows the difference still holds in the local stand-in (skipped with
+    pulled images, where there is no stand-in)."""
+    if not docs_engine.images.local:
+        pytest.skip("the official images were pulled: no stand-ins to probe")
+    import re
+    stale = []
+    for diff in dx_standins.DIFFERENCES:
+        if diff.probe is None:
+            continue
+        image, command, expect = diff.probe
+        out = docs_engine.docker("run", "--rm", "--entrypoint", "sh", image, "-c", command)
+        if not re.search(expect, out, re.M):
+            stale.append(f"{diff.key}: `{command}` in {image} printed {out!r}, expected /{expect}/")
+    assert not stale, "stale entries in dx_standins.DIFFERENCES:\n" + "\n".join(stale)
+
+
+# --- the English edition's outputs are checked against the same run ---------------
+
+def test_english_output_blocks_are_compared_with_the_same_run(tmp_path):
+    import os
+    (tmp_path / "pagina.md").write_text("# P\n\n```bash\necho um\n```\n\n```text\num\n```\n", encoding="utf-8")
+    (tmp_path / "pagina.en.md").write_text("# P\n\n```bash\necho um\n```\n\n```text\none\n```\n", encoding="utf-8")
+    runner = Runner(env=dict(os.environ), images_local=True)
+    result = runner.run(tmp_path / "pagina.md", tmp_path / "work", tmp_path / "state")
+    assert [r.status for r in result.results] == ["failed"]
+    assert "pagina.en.md:7" in result.results[0].reason
+
+
+# --- the page's cleanup -------------------------------------------------------------
+
+def test_cleanup_names_what_the_page_created_and_left():
+    from dx_clients import DocsEngine
+    docs = DocsEngine(engine=None, clients=None, images=None, base_ids={"busybox:latest": "sha256:" + "1" * 64})
+    before = {"containers": set(), "images": {"sha256:" + "1" * 64 + " busybox:latest"}, "volumes": set(),
+              "networks": {"n1 bridge"}, "files": set()}
+    after = {"containers": {"c" * 64 + " inicio-a"},
+             "images": {"sha256:" + "1" * 64 + " busybox:latest", "sha256:" + "2" * 64 + " busybox:latest",
+                        "sha256:" + "3" * 64 + " <none>:<none>"},
+             "volumes": {"inicio-dados"}, "networks": {"n1 bridge", "n2 rede"}, "files": {"inicio-site", "inicio-site/leia.txt"}}
+    left = docs.created_and_left(before, after)
+    assert left == ["containers: inicio-a (cccccccccccc)", "images: <none>:<none> (333333333333)",
+                    "volumes: inicio-dados", "networks: rede (n2)", "files: inicio-site, inicio-site/leia.txt"], left
+    assert docs.created_and_left(before, before) == []
