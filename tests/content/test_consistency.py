@@ -1,4 +1,10 @@
-"""Illustrative values are consistent across pages: one image, one ID (and size) everywhere.
+"""Outputs on the pages: each is checked by a real run or visibly marked as not checked,
+and illustrative values are consistent across pages: one image, one ID (and size) everywhere.
+
+Output blocks (markdown_blocks.output_blocks): the ```text block right after a command
+block is its output. tests/docs_exec compares it with a real run, unless the block says,
+on the page, that it is not checked and why:
+``` { .text .no-check title="Saída não conferida nos testes: REASON" } ```.
 
 The outputs on the pages are real captures or faithful illustrations, and a reader who
 follows several pages on one machine sees each base image with one ID. This test reads
@@ -30,7 +36,7 @@ from pathlib import Path
 import pytest
 
 from helpers import DOCS, ROOT
-from markdown_blocks import output_blocks, shell_commands
+from markdown_blocks import output_block_problems, output_blocks, shell_commands
 
 # What the page helpers were told to use for the three images every page relies on.
 BASE_IMAGES = {
@@ -272,3 +278,40 @@ def test_a_wrong_digest_fails(tmp_path, monkeypatch):
             "```bash\ndocker pull nginx@sha256:" + "b" * 64 + "\n```\n")
     problems = one_value_problems(_facts(tmp_path, page))
     assert any("2 different full digests" in p for p in problems), problems
+
+
+# --- every output block is checked or visibly not checked -----------------------------
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_every_output_block_is_checked_or_marked(path):
+    problems = output_block_problems(path)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("``` { .bash .no-exec title=\"Não executado nos testes: precisa de uma conta\" }\ndocker login\n```\n\n"
+     "```text\nLogin Succeeded\n```\n", "the command above it is .no-exec"),
+    ("``` { .bash .no-exec title=\"Não executado nos testes: precisa de uma conta\" }\ndocker login\n```\n\n"
+     "``` { .text .no-check }\nLogin Succeeded\n```\n", "needs title="),
+    ("Texto.\n\n```text\nsolto\n```\n", "not right after a command block"),
+    ("```bash\necho oi\n```\n\n``` { .bash .no-check title=\"Saída não conferida nos testes: motivo longo\" }\n"
+     "echo oi\n```\n", ".no-check is for output blocks"),
+    ("```bash\necho oi\n```\n\n```text title=\"Saída do comando\"\noi\n```\n", "title can only be"),
+])
+def test_output_block_rules_fail_on_bad_input(tmp_path, text, expected):
+    page = tmp_path / "pagina.md"
+    page.write_text(text, encoding="utf-8")
+    problems = output_block_problems(page)
+    assert any(expected in p for p in problems), problems
+
+
+def test_marked_output_blocks_pass(tmp_path):
+    page = tmp_path / "pagina.md"
+    page.write_text("``` { .bash .no-exec title=\"Não executado nos testes: precisa de uma conta\" }\ndocker login\n```\n\n"
+                    "``` { .text .no-check title=\"Saída não conferida nos testes: o login não roda nos testes\" }\n"
+                    "Login Succeeded\n```\n\n```bash\necho oi\n```\n\n```text\noi\n```\n\n"
+                    "```text title=\"notas/leia.txt\"\num arquivo\n```\n", encoding="utf-8")
+    assert output_block_problems(page) == []
+    found = output_blocks(page)
+    assert [o.checked for o in found] == [False, True]
+    assert found[0].reason == "o login não roda nos testes"
