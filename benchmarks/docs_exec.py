@@ -35,7 +35,7 @@ def main() -> int:
         os.environ["XDG_CACHE_HOME"] = fresh_cache.name
 
     from dx_clients import provision_session, setup_clients
-    from dx_engine import Engine, can_be_root
+    from dx_engine import Engine, can_be_root, host_lock
     from dx_scenario import plan
     from helpers import source_pages
 
@@ -67,10 +67,11 @@ def main() -> int:
                 if not any(step.kind == "run" for step in plan(path)):
                     continue
                 work = Path(tmp) / path.stem
-                start = time.perf_counter()
-                result = docs.runner(work / "docker-config").run(path, work / "work", work / "state")
-                docs.reset()
-                seconds = time.perf_counter() - start
+                with host_lock("pages"):  # other docs_exec runs publish the same host ports
+                    start = time.perf_counter()
+                    result = docs.runner(work / "docker-config").run(path, work / "work", work / "state")
+                    docs.reset()
+                    seconds = time.perf_counter() - start
                 failed |= bool(result.failures)
                 run = [r for r in result.results if r.kind == "run" and r.status in ("passed", "failed")]
                 note = (f"{len(run)} blocks run, {sum(r.status == 'passed' for r in run)} passed, "
