@@ -105,10 +105,13 @@ class PageResult:
         if not_run:
             text += f", {not_run} not run after the failure"
         checked = [r for r in run if r.comparison is not None]
-        unchecked = [r for r in self.results if r.output_note]
+        unchecked = [r for r in self.results if r.output_note.startswith("output not checked")]
+        adapted = [r for r in checked if "adapted for the local stand-in" in r.output_note]
         text += f"; outputs checked: {len(checked)}"
+        if adapted:
+            text += f" ({len(adapted)} adapted for the local stand-ins)"
         if unchecked:
-            text += f", not checked: {len(unchecked)}"
+            text += f", not checked (as the page says): {len(unchecked)}"
         text += f"; {self.seconds:.1f} s"
         if self.waited >= 1:
             text += f" (after waiting {self.waited:.0f} s for another docs_exec run)"
