@@ -78,8 +78,9 @@ def page_facts(path: Path) -> list[Fact]:
     facts: list[Fact] = []
 
     def add(line: int, name: str, kind: str, value: str) -> None:
-        if name and "<none>" not in name:
-            facts.append(Fact(f"{path.relative_to(ROOT).as_posix()}:{line}", normalize(name), kind, value.strip()))
+        fact = Fact(f"{path.relative_to(ROOT).as_posix()}:{line}", normalize(name), kind, value.strip())
+        if name and "<none>" not in name and fact not in facts:
+            facts.append(fact)
 
     for out in output_blocks(path):
         block = out.block
@@ -141,6 +142,12 @@ def page_facts(path: Path) -> list[Fact]:
                         age = re.match(r"^\S+\s+(\S.*? ago)\s", lines[first + 1])
                         if age:
                             add(block.line + 2 + first, names[0], "created", age.group(1))
+        # `docker history`: a row built by the busybox image's builder is busybox:latest's layer.
+        if any(HISTORY.search(c) for c in commands):
+            for n, line in enumerate(lines):
+                row = re.match(r"^((?:sha256:)?[0-9a-f]{12}\S*)\s+.*\bBusyBox \d", line)
+                if row:
+                    add(block.line + 1 + n, "busybox:latest", "id", row.group(1))
         # `docker pull`: the Digest lines, in order, belong to the pulled names, in order.
         pulled = [m["name"] for c in commands if (m := PULL.search(c)) and "@" not in m["name"]]
         digests = [(block.line + 1 + n, m.group(1)) for n, line in enumerate(lines)
