@@ -62,7 +62,15 @@ def host_lock(name: str, timeout: float = 1800):
     the pages publish (`--publish 127.0.0.1:8080:80`, then `curl 127.0.0.1:8080`) and
     the choice of a free subnet for a bridge. Yields the seconds spent waiting."""
     path = Path(tempfile.gettempdir()) / f"docker-basico-{name}.lock"
-    fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    # Open without O_CREAT when the file exists: with fs.protected_regular, even root may
+    # not O_CREAT-open another user's file in a sticky /tmp. flock needs no write access.
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            fd = os.open(path, os.O_RDONLY)
     started = time.monotonic()
     try:
         while True:

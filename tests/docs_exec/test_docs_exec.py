@@ -8,14 +8,18 @@ syntax-checked here without an engine.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dx_engine import host_lock
-from dx_report import SESSION
 from dx_outputs import compare, line_pattern
+from dx_report import SESSION
 from dx_scenario import Runner, page_id, plan, syntax_check
 from helpers import DOCS, source_pages
 from markdown_blocks import SHELL_LANGS, blocks, shell_commands
+
+HERE = Path(__file__).resolve().parent
 
 PAGES = [p for p in source_pages() if any(s.kind == "run" for s in plan(p))]
 NO_EXEC = [(p, s.block) for p in source_pages() for s in plan(p) if s.kind == "skip"]
@@ -372,3 +376,23 @@ def test_cleanup_names_what_the_page_created_and_left():
     assert left == ["containers: inicio-a (cccccccccccc)", "images: <none>:<none> (333333333333)",
                     "volumes: inicio-dados", "networks: rede (n2)", "files: inicio-site, inicio-site/leia.txt"], left
     assert docs.created_and_left(before, before) == []
+
+
+def test_host_lock_makes_runs_take_turns(tmp_path, monkeypatch):
+    """Two docs_exec runs on one machine: the second waits for the first's page."""
+    import subprocess
+    import sys
+    import time
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; sys.path.insert(0, %r)\n"
+        "from dx_engine import host_lock\n"
+        "with host_lock('pages'):\n    print('held', flush=True); time.sleep(1.5)\n") % str(HERE)],
+        stdout=subprocess.PIPE, text=True, env={**__import__('os').environ, "TMPDIR": str(tmp_path)})
+    assert holder.stdout.readline().strip() == "held"
+    with host_lock("pages") as waited:
+        assert waited >= 0.5
+    holder.wait(timeout=10)
+    assert (tmp_path / "docker-basico-pages.lock").exists()
