@@ -130,11 +130,14 @@ class DocsEngine:
             if not users:
                 self.docker("image", "rm", image)
 
-    def snapshot(self, work: Path) -> dict[str, set[str]]:
+    def snapshot(self, work: Path, config_dir: Path) -> dict[str, set[str]]:
         """What exists now: containers (stopped too), images (every name, and the dangling
-        ones), volumes, networks, and the files and folders under the page's working directory."""
+        ones), volumes, networks, the client's contexts (in the page's DOCKER_CONFIG), and
+        the files and folders under the page's working directory."""
         def lines(*args: str) -> set[str]:
             return {line.strip() for line in self.docker(*args).splitlines() if line.strip()}
+        contexts = subprocess.run(["docker", "context", "ls", "--format", "{{.Name}}"], capture_output=True,
+                                  text=True, env=self.page_env(config_dir), timeout=60).stdout
         files = set()
         for root, dirs, names in os.walk(work, onerror=lambda _: None):
             for name in dirs + names:
@@ -144,6 +147,7 @@ class DocsEngine:
             "images": lines("image", "ls", "--all", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"),
             "volumes": lines("volume", "ls", "--format", "{{.Name}}"),
             "networks": lines("network", "ls", "--no-trunc", "--format", "{{.ID}} {{.Name}}"),
+            "contexts": {name.strip() for name in contexts.split() if name.strip()},
             "files": files,
         }
 
@@ -152,8 +156,8 @@ class DocsEngine:
         beforehand do not count, even when a page pulls a newer one under the same name."""
         base_names = {image.replace("docker.io/library/", "") for image in self.base_ids}
         left = []
-        for kind in ("containers", "images", "volumes", "networks", "files"):
-            new = sorted(after[kind] - before[kind])
+        for kind in ("containers", "images", "volumes", "networks", "contexts", "files"):
+            new = sorted(after.get(kind, set()) - before.get(kind, set()))
             if kind == "images":
                 new = [item for item in new if item.split(" ", 1)[1] not in base_names]
             if kind in ("containers", "networks"):

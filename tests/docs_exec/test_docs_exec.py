@@ -43,14 +43,16 @@ def describe_failure(page, r) -> str:
 def test_page_examples_run(path, docs_engine, tmp_path):
     """The page's blocks run and show their real outputs, and the page's cleanup removes
     everything the page created: a snapshot before its first block and after its last
-    (containers, images, volumes, networks, files in its working directory) must match."""
+    (containers, images, volumes, networks, the client's contexts, files in its working
+    directory) must match."""
     work = tmp_path / "work"
     work.mkdir()
     # Other docs_exec runs on this machine publish the same host ports: one page at a time.
     with host_lock("pages") as waited:
-        before = docs_engine.snapshot(work)
-        result = docs_engine.runner(tmp_path / "docker-config").run(path, work, tmp_path / "state")
-        left = docs_engine.created_and_left(before, docs_engine.snapshot(work))
+        config = tmp_path / "docker-config"
+        before = docs_engine.snapshot(work, config)
+        result = docs_engine.runner(config).run(path, work, tmp_path / "state")
+        left = docs_engine.created_and_left(before, docs_engine.snapshot(work, config))
         result.leftovers = docs_engine.reset()
     result.waited = waited
     result.not_cleaned = left
@@ -371,10 +373,13 @@ def test_cleanup_names_what_the_page_created_and_left():
     after = {"containers": {"c" * 64 + " inicio-a"},
              "images": {"sha256:" + "1" * 64 + " busybox:latest", "sha256:" + "2" * 64 + " busybox:latest",
                         "sha256:" + "3" * 64 + " <none>:<none>"},
-             "volumes": {"inicio-dados"}, "networks": {"n1 bridge", "n2 rede"}, "files": {"inicio-site", "inicio-site/leia.txt"}}
+             "volumes": {"inicio-dados"}, "networks": {"n1 bridge", "n2 rede"}, "contexts": {"default", "exemplo"},
+             "files": {"inicio-site", "inicio-site/leia.txt"}}
+    before["contexts"] = {"default"}
     left = docs.created_and_left(before, after)
     assert left == ["containers: inicio-a (cccccccccccc)", "images: <none>:<none> (333333333333)",
-                    "volumes: inicio-dados", "networks: rede (n2)", "files: inicio-site, inicio-site/leia.txt"], left
+                    "volumes: inicio-dados", "networks: rede (n2)", "contexts: exemplo",
+                    "files: inicio-site, inicio-site/leia.txt"], left
     assert docs.created_and_left(before, before) == []
 
 
