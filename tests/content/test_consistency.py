@@ -322,3 +322,35 @@ def test_marked_output_blocks_pass(tmp_path):
     found = output_blocks(page)
     assert [o.checked for o in found] == [False, True]
     assert found[0].reason == "o login não roda nos testes"
+
+
+# --- no checked output waits on a fixed delay ------------------------------------------
+
+def fixed_sleep_problems(path: Path) -> list[str]:
+    """A top-level `sleep N` in a command block whose output is checked makes the output
+    depend on how fast the machine is (a server may need longer to start): wait for the
+    condition instead (`curl --retry 5 --retry-all-errors`, or a loop that retries)."""
+    problems = []
+    for out in output_blocks(path):
+        if not out.checked:
+            continue
+        for line_no, command in shell_commands(out.command):
+            if re.match(r"^sleep\s+\d", command):
+                problems.append(f"{path.relative_to(ROOT).as_posix()}:{line_no}: `{command}` waits a fixed time before "
+                                "a checked output: retry until ready instead")
+    return problems
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_no_fixed_sleep_before_a_checked_output(path):
+    problems = fixed_sleep_problems(path)
+    assert not problems, "\n".join(problems)
+
+
+def test_fixed_sleep_rule_fails_on_bad_input(tmp_path, monkeypatch):
+    monkeypatch.setattr("test_consistency.ROOT", tmp_path)
+    page = tmp_path / "pagina.md"
+    page.write_text("```bash\nsleep 2\ndocker run --rm busybox echo oi\n```\n\n```text\noi\n```\n\n"
+                    "```bash\ndocker run --detach --name x busybox sleep 3600\n```\n\n```text\nabc\n```\n",
+                    encoding="utf-8")
+    assert [p.split(": ")[0] for p in fixed_sleep_problems(page)] == ["pagina.md:2"]
