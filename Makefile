@@ -6,7 +6,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
+# Empty: scripts/find-python.sh picks python3, or the newest python3.X when
+# python3 is older than scripts/python-min.txt. `make PYTHON=... serve` forces one.
+PYTHON ?=
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input
@@ -26,9 +28,8 @@ help:
 	@echo "make bench   - benchmarks: build, busca, exemplos executados, Lighthouse e peso das páginas"
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-	  { echo "Python 3.11 ou mais novo é necessário (Material 9.8)."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@py=$$(scripts/find-python.sh $(PYTHON)) || exit 1; \
+	echo "$$py -m venv $(VENV)"; "$$py" -m venv $(VENV)
 
 # Stamp files: reinstall only when a lock file changes.
 $(VENV)/.build-deps: requirements.txt | $(BIN)/python
@@ -79,6 +80,8 @@ lock: | $(BIN)/python
 	$(PIP) install pip-tools==7.6.2
 	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
 	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements-test.txt requirements-test.in
+	$(MAKE) $(VENV)/.test-deps
+	$(BIN)/python scripts/python_min.py --write
 
 clean:
 	rm -rf site site-offline dist .pytest_cache
