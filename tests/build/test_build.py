@@ -238,3 +238,25 @@ def test_code_blocks_may_show_html_that_pages_may_not_have():
     assert content_rules.html_findings(html) == []
     assert content_rules.html_findings('<p><img src="assets/a.svg" srcset="assets/a.svg 2x" alt=""></p>') == []
     assert content_rules.html_findings('<p><a href="https://docs.docker.com/">docs</a></p>') == []
+
+
+def test_markdown_lint_uses_the_house_rules(tmp_path):
+    """`make check` lints docs/ with .pymarkdown.yml: a page in the house style
+    passes and a skipped heading level fails, naming file and line."""
+    import subprocess
+
+    def lint(text: str) -> subprocess.CompletedProcess:
+        page = tmp_path / "pagina.md"
+        page.write_text(text, encoding="utf-8")
+        return subprocess.run([sys.executable, "-m", "pymarkdown", "--config", str(DOCS.parent / ".pymarkdown.yml"),
+                               "scan", str(page)], capture_output=True, text=True, timeout=120)
+
+    good = ('---\ntitle: Página\ndescription: Uma página de teste.\n---\n\n# Página\n\n'
+            '!!! note "Nota"\n\n    Texto recuado de um aviso, que não é um bloco de código.\n\n'
+            '## Seção com uma linha bem longa ' + " ".join(["palavra"] * 30) + '\n\n'
+            'Veja [a seção com acento](#secao-com-acento).\n')
+    result = lint(good)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = lint(good + "\n#### Nível pulado\n")
+    assert result.returncode != 0
+    assert "pagina.md:" in result.stdout and "MD001" in result.stdout, result.stdout
