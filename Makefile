@@ -1,5 +1,5 @@
 # Docker Básico — the single entry point for README, .ci/run and the workflows.
-#   make serve   live preview on http://127.0.0.1:8000 (rebuilds on save)
+#   make serve   live preview on http://127.0.0.1:8000 (rebuilds and reloads on save)
 #   make check   quick check before a pull request: no root, Docker daemon or browser
 #   make test    installs everything the tests need, strict build, whole test suite
 #   make build   strict build into site/
