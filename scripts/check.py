@@ -57,6 +57,8 @@ def main() -> int:
     failed = 0
     for name, code, seconds, output in results:
         print(f"{'ok  ' if code == 0 else 'FAIL'} {seconds:5.1f} s  {name}")
+        if code == 0 and "skipped" in output:  # e.g. no `docker` program here: say so
+            print("     " + output.strip().splitlines()[-1])
         if code != 0:
             failed += 1
             print("     " + output.strip().replace("\n", "\n     "))
