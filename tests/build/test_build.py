@@ -163,3 +163,100 @@ def test_edit_link_and_last_updated_on_every_page(site_dir, lang):
         day = datetime.date.fromisoformat(committed) if committed else datetime.date.today()
         expected = format_date(day, format="long", locale="pt_BR" if lang == "pt-BR" else "en")
         assert re.search(r'class="md-source-file".*?' + re.escape(expected), html, re.S), f"{src}: no '{expected}'"
+
+
+# --- Content-Security-Policy: only the theme's scripts, never content's ------------
+
+import base64  # noqa: E402
+import hashlib  # noqa: E402
+import sys  # noqa: E402
+
+sys.path.insert(0, str(DOCS.parent / "hooks"))
+import content_rules  # noqa: E402  (hooks/content_rules.py)
+import csp  # noqa: E402  (hooks/csp.py)
+
+POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+def script_src(html: str) -> list[str]:
+    (policy,) = POLICY.findall(html)
+    return next(part.split()[1:] for part in policy.split(";") if part.split()[:1] == ["script-src"])
+
+
+def test_built_policy_allows_exactly_the_pages_inline_scripts(site_dir):
+    """The built site's policy: 'self' plus one hash per inline script the page
+    has -- nothing for MkDocs' live-reload script (only `mkdocs serve` adds it)."""
+    for page in all_html(site_dir):
+        html = page.read_text(encoding="utf-8")
+        hashes = {csp.sha256_source(body) for body in csp.inline_scripts(html)}
+        assert sorted(script_src(html)) == sorted(["'self'", *hashes]), page.relative_to(site_dir)
+        assert "livereload" not in html, page.relative_to(site_dir)
+
+
+def test_policy_never_hashes_a_script_from_page_content():
+    content = '<p>texto</p><script>alert(document.domain)</script>'
+    html = f'<html><head><meta charset="utf-8"><script>theme()</script></head><body>{content}</body></html>'
+    sources = csp.policy(html, offline=False, content=content).split("script-src ")[1].split(";")[0].split()
+    digest = base64.b64encode(hashlib.sha256(b"theme()").digest()).decode()
+    assert sources == ["'self'", f"'sha256-{digest}'"]
+
+
+def test_live_reload_allowance_adds_only_the_injected_script():
+    before = (b'<head><meta http-equiv="Content-Security-Policy" content="default-src \'self\'; '
+              b'script-src \'self\' \'sha256-theme\'; img-src \'self\'"></head><body><p>x</p></body>')
+    after = before.replace(b"</body>", b"<script>livereload(1, 2);</script></body>")
+    served = csp.allow_injected_scripts(before, after).decode()
+    assert script_src(served) == ["'self'", csp.sha256_source("livereload(1, 2);"), "'sha256-theme'"]
+    assert csp.allow_injected_scripts(before, before) == before
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("# T\n\n## A\n\n### B\n\n## C\n", []),
+        ("# T\n\n### B\n", [(3, "heading level 3 after level 1")]),
+        ("# T\n\n```bash\n# not a heading\n```\n\n## A\n", []),
+        ("# T\n\n````markdown\n```bash\nx\n```\n````\n", []),  # a fence shown inside a longer one
+        ("# T\n\n```bash\nx\n\n## lost\n", [(3, "code fence never closed")]),
+        ("# T\n\n``` inline code at the start ```, not a fence\n", []),
+        ('# T\n\n!!! note "N"\n\n    Texto.\n\n    ```bash\n    x\n    ```\n', []),
+        ('# T\n\n??? question "Q"\n\nTexto.\n', [(3, "admonition with nothing indented")]),
+        ('# T\n\n!!! note "N"\n', [(3, "admonition with nothing indented")]),
+        ("---\ntitle: x\ndescription: y\n---\n\n# T\n\n#### D\n", [(8, "heading level 4 after level 1")]),
+    ],
+)
+def test_markdown_source_rules(markdown, expected):
+    found = [(line, what.split(":")[0]) for line, what in content_rules.source_problems(markdown)]
+    assert [(line, what[: len(exp)]) for (line, what), (_, exp) in zip(found, expected)] == expected
+    assert len(found) == len(expected), found
+
+
+def test_code_blocks_may_show_html_that_pages_may_not_have():
+    """A <script> or an https:// image shown in a code block is text, not markup."""
+    html = ('<div class="highlight"><pre><code>&lt;script&gt;x&lt;/script&gt; '
+            '&lt;img src="https://example.com/a.png"&gt;</code></pre></div>')
+    assert content_rules.html_findings(html) == []
+    assert content_rules.html_findings('<p><img src="assets/a.svg" srcset="assets/a.svg 2x" alt=""></p>') == []
+    assert content_rules.html_findings('<p><a href="https://docs.docker.com/">docs</a></p>') == []
+
+
+def test_markdown_lint_uses_the_house_rules(tmp_path):
+    """`make check` lints docs/ with .pymarkdown.yml: a page in the house style
+    passes and a skipped heading level fails, naming file and line."""
+    import subprocess
+
+    def lint(text: str) -> subprocess.CompletedProcess:
+        page = tmp_path / "pagina.md"
+        page.write_text(text, encoding="utf-8")
+        return subprocess.run([sys.executable, "-m", "pymarkdown", "--config", str(DOCS.parent / ".pymarkdown.yml"),
+                               "scan", str(page)], capture_output=True, text=True, timeout=120)
+
+    good = ('---\ntitle: Página\ndescription: Uma página de teste.\n---\n\n# Página\n\n'
+            '!!! note "Nota"\n\n    Texto recuado de um aviso, que não é um bloco de código.\n\n'
+            '## Seção com uma linha bem longa ' + " ".join(["palavra"] * 30) + '\n\n'
+            'Veja [a seção com acento](#secao-com-acento).\n')
+    result = lint(good)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = lint(good + "\n#### Nível pulado\n")
+    assert result.returncode != 0
+    assert "pagina.md:" in result.stdout and "MD001" in result.stdout, result.stdout

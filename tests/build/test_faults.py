@@ -85,6 +85,51 @@ def inject_misspelled_extension_option(project):
     return "mkdocs.yml", "alternate_styel"
 
 
+# --- content a pull request must not add (hooks/content_rules.py) ----------------
+
+def append_at(path, text):
+    """Append ``text`` after a blank line; return the line its first line lands on."""
+    before = path.read_text(encoding="utf-8")
+    if not before.endswith("\n"):
+        before += "\n"
+    path.write_text(before + "\n" + text, encoding="utf-8")
+    return before.count("\n") + 2
+
+
+def page_fault(name, text, detail):
+    """A fault that appends ``text`` to docs/docker-basics.md; the error must
+    name the file, the line and ``detail``."""
+    def inject(project):
+        line = append_at(project / "docs" / "docker-basics.md", text)
+        return f"docs/docker-basics.md:{line}", detail
+    inject.__name__ = f"inject_{name}"
+    return inject
+
+
+inject_script = page_fault("script", "<script>alert(document.domain)</script>\n", "<script>")
+inject_event_handler = page_fault("event_handler", '<span onclick="alert(1)">clique</span>\n', "onclick=")
+inject_iframe = page_fault("iframe", '<iframe src="https://example.com/"></iframe>\n', "<iframe>")
+inject_object = page_fault("object", '<object data="https://example.com/x.svg"></object>\n', "<object>")
+inject_embed = page_fault("embed", '<embed src="assets/images/logo.svg">\n', "<embed>")
+inject_offsite_image = page_fault("offsite_image", "![x](https://example.com/logo.png)\n", "https://example.com/logo.png")
+inject_offsite_srcset = page_fault(
+    "offsite_srcset",
+    '<img src="assets/images/logo.svg" srcset="//cdn.example.com/logo@2x.png 2x" alt="logo">\n',
+    "//cdn.example.com/logo@2x.png",
+)
+inject_javascript_url = page_fault("javascript_url", '<a href="javascript:alert(1)">link</a>\n', "javascript:")
+inject_unclosed_fence = page_fault("unclosed_fence", "```bash\ndocker ps\n\nTexto que viraria código.\n",
+                                   "code fence never closed")
+inject_unclosed_admonition = page_fault("unclosed_admonition", '!!! note "Nota"\n\nTexto que devia estar recuado.\n',
+                                        "admonition with nothing indented")
+inject_skipped_heading = page_fault("skipped_heading", "#### Nível pulado\n\nTexto.\n", "heading level 4 after level 2")
+
+
+def inject_script_in_includes(project):
+    line = append_at(project / "includes" / "abbreviations.md", "<script>alert(document.domain)</script>\n")
+    return f"includes/abbreviations.md:{line}", "<script>"
+
+
 FAULTS = [
     inject_broken_link,
     inject_broken_anchor,
@@ -92,6 +137,18 @@ FAULTS = [
     inject_malformed_front_matter,
     inject_missing_description,
     inject_misspelled_extension_option,
+    inject_script,
+    inject_script_in_includes,
+    inject_event_handler,
+    inject_iframe,
+    inject_object,
+    inject_embed,
+    inject_offsite_image,
+    inject_offsite_srcset,
+    inject_javascript_url,
+    inject_unclosed_fence,
+    inject_unclosed_admonition,
+    inject_skipped_heading,
 ]
 
 
