@@ -17,7 +17,7 @@ from dx_outputs import compare, line_pattern
 from dx_report import SESSION
 from dx_scenario import Runner, page_id, plan, syntax_check
 from helpers import DOCS, source_pages
-from markdown_blocks import SHELL_LANGS, blocks, shell_commands
+from markdown_blocks import blocks, is_file_block, shell_commands
 
 HERE = Path(__file__).resolve().parent
 
@@ -130,7 +130,7 @@ def test_english_pages_run_the_same_commands():
     same commands (comments aside) and create the same files."""
     def commands(path):
         return ([c for b in blocks(path) if b.lang == "bash" and b.runnable for _, c in shell_commands(b)],
-                [b.attrs["title"] for b in blocks(path) if b.lang not in SHELL_LANGS and "title" in b.attrs])
+                [b.attrs["title"] for b in blocks(path) if is_file_block(b)])
     problems = []
     for english in sorted(DOCS.rglob("*.en.md")):
         source = english.with_name(english.name[: -len(".en.md")] + ".md")
