@@ -17,7 +17,7 @@ from dx_outputs import compare, line_pattern
 from dx_report import SESSION
 from dx_scenario import Runner, page_id, plan, syntax_check
 from helpers import DOCS, source_pages
-from markdown_blocks import NO_CHECK_CLASS, SHELL_LANGS, blocks, shell_commands
+from markdown_blocks import blocks, is_file_block, shell_commands
 
 HERE = Path(__file__).resolve().parent
 
@@ -127,12 +127,10 @@ def test_scenario_reports_page_line_and_command(docs_engine, tmp_path):
 
 def test_english_pages_run_the_same_commands():
     """The Portuguese pages are the ones executed: their English editions must have the
-    same commands (comments aside) and create the same files. The title of an output
-    block marked as not checked is a sentence in the page's language, not a file."""
+    same commands (comments aside) and create the same files."""
     def commands(path):
         return ([c for b in blocks(path) if b.lang == "bash" and b.runnable for _, c in shell_commands(b)],
-                [b.attrs["title"] for b in blocks(path)
-                 if b.lang not in SHELL_LANGS and "title" in b.attrs and NO_CHECK_CLASS not in b.classes])
+                [b.attrs["title"] for b in blocks(path) if is_file_block(b)])
     problems = []
     for english in sorted(DOCS.rglob("*.en.md")):
         source = english.with_name(english.name[: -len(".en.md")] + ".md")
