@@ -1,6 +1,20 @@
 // Accessibility fixes for markup that Material's JavaScript creates at run
 // time (hooks/a11y.py fixes the markup written at build time). Checked by
-// tests/quality/test_axe.py on every page, both schemes, desktop and phone.
+// tests/quality/test_axe.py on every page, both schemes, desktop and phone,
+// and by tests/quality/test_axe_states.py in the states a reader opens.
+
+// Material appends each glossary tooltip to <body> on hover or focus, outside
+// every landmark (axe: region). It is positioned against the page, so moved
+// into <main> it shows at the same place; Material removes it as before.
+new MutationObserver(function (records) {
+  var main = document.querySelector("main")
+  records.forEach(function (record) {
+    record.addedNodes.forEach(function (node) {
+      if (main && node.classList && node.classList.contains("md-tooltip2")) main.append(node)
+    })
+  })
+}).observe(document.body, { childList: true })
+
 document$.subscribe(function () {
   // Each code block gets <nav class="md-code__nav"> around its copy button:
   // several unnamed navigation landmarks per page (axe: landmark-unique).
