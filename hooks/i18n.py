@@ -6,7 +6,8 @@
   translation or hash fails the build naming the file; a stale hash puts a
   visible "translation may be outdated" notice on the English page, and
   tests/i18n fails naming the page until the translation is brought up to date.
-* The glossary tooltips of the page's language are appended through snippets.
+* The glossary tooltips of the page's language are appended through snippets
+  (not on a page whose front matter says ``tooltips: false``).
 * ``<html lang>`` says ``pt-BR`` (Material's pt-BR strings say ``pt``),
   ``hreflang`` alternates are absolute and include ``x-default``.
 * English pages point Material's JavaScript ``base`` at the English root, so
@@ -88,6 +89,10 @@ def on_page_markdown(markdown, page, config, files):
                 markdown = heading + sep + "\n" + OUTDATED_NOTICE + body
             else:
                 markdown = OUTDATED_NOTICE + markdown
+    # `tooltips: false` in the front matter leaves a page without them (the home
+    # page: its page-weight budget, tests/quality/test_lighthouse.py).
+    if page.meta.get("tooltips") is False:
+        return markdown
     return markdown + f'\n\n--8<-- "{ABBREVIATIONS[locale]}"\n'
 
 
