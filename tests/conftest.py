@@ -189,11 +189,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 # --- Parallel runs: what shares a worker, what runs first. ---------------------
 
-# Tests that must run one after another in a single worker (xdist's
-# --dist loadgroup), longest first so that they start at once:
-# docs_exec shares one private dockerd (and the host's ports its examples
-# publish); Lighthouse measures timings, so one page at a time; the HTML
-# checker validates the whole site in one Java run (a session fixture).
+# Tests that must run one after another in a single worker, longest first so
+# that they start at once: docs_exec shares one private dockerd (and the host
+# ports its examples publish); Lighthouse measures timings, so one page at a
+# time; the HTML checker validates the whole site in one Java run (a session
+# fixture, which each worker would otherwise run again).
 GROUPS = {
     "tests/docs_exec/": "docker",
     "tests/quality/test_lighthouse.py": "lighthouse",
@@ -205,14 +205,29 @@ def group_of(nodeid: str) -> str | None:
     return next((group for prefix, group in GROUPS.items() if nodeid.startswith(prefix)), None)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` with GROUPS: each group is one unit of work (one
+    worker, in order), every other test is a unit of its own.
+
+    xdist's own loadgroup reads ``xdist_group`` marks by renaming each node id,
+    which pytest 9 no longer lets it do (the marks are silently ignored), so
+    the grouping is done here, in the scheduler, from the node ids."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid) or nodeid
+
+    return GroupScheduling(config, log)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    for item in items:
-        group = group_of(item.nodeid)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+    """Grouped tests first, in GROUPS order; the rest as collected."""
     order = list(GROUPS.values())
-    # Stable sort: grouped tests first (in GROUPS order), the rest as collected.
     items.sort(key=lambda item: order.index(group_of(item.nodeid)) if group_of(item.nodeid) else len(order))
 
 
