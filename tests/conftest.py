@@ -215,13 +215,19 @@ def pytest_xdist_make_scheduler(config, log):
     the grouping is done here, in the scheduler, from the node ids."""
     if config.getvalue("dist") != "loadgroup":
         return None
+    return group_scheduling()(config, log)
+
+
+def group_scheduling():
+    """xdist's LoadScopeScheduling whose units of work are GROUPS (imported
+    late: xdist is a test dependency, and only the scheduler needs it)."""
     from xdist.scheduler import LoadScopeScheduling
 
     class GroupScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return group_of(nodeid) or nodeid
 
-    return GroupScheduling(config, log)
+    return GroupScheduling
 
 
 @pytest.hookimpl(tryfirst=True)
