@@ -15,7 +15,8 @@ as sent over the wire) and the Largest Contentful Paint.
     python benchmarks/lighthouse.py --check         # exit 1 when a page is over budget
     LIGHTHOUSE_CPU_MULTIPLIER=2 python benchmarks/lighthouse.py   # calibrated CPU slowdown
 
-Budgets (tests/quality/test_lighthouse.py asserts them): Performance >= 98
+Budgets (tests/quality/test_lighthouse.py asserts them on ``sample_pages``:
+each language's home page and heaviest page): Performance >= 98
 (simulated throttling moves it a point or two between runs), Accessibility,
 Best Practices and SEO = 100; every page <= 100 KiB transferred, the home
 page <= 75 KiB.
