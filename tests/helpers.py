@@ -145,6 +145,20 @@ def click_palette_toggle(page, times: int = 1) -> None:
         expect(page.locator(f"#{selected} + label")).to_be_visible()
 
 
+# Resolves when every finite CSS transition and animation of the page has
+# finished (a cancelled one counts as finished); infinite ones are left out.
+_ANIMATIONS_DONE = """() => Promise.all(document.getAnimations()
+  .filter(a => isFinite(a.effect.getComputedTiming().endTime))
+  .map(a => a.finished.catch(() => null)))"""
+
+
+def wait_for_animations(page) -> None:
+    """Wait until what is sliding or fading in (the drawer, a tooltip) has
+    arrived: checks such as axe's color contrast read the page as it is drawn,
+    half-transparent halfway through a fade."""
+    page.evaluate(_ANIMATIONS_DONE)
+
+
 # Upper bounds for what a loaded machine (parallel workers, a busy CI runner)
 # may take; a passing test never waits for them.
 SEARCH_READY_TIMEOUT = 30_000  # the worker downloads and indexes the search index
