@@ -68,9 +68,17 @@ offline: $(VENV)/.build-deps tools/node_modules/.package-lock.json
 system-deps:
 	@scripts/system-deps.sh
 
+# make test                            the whole suite (README, .ci/run)
+# make test SUITES="tests/docs_exec"   only these folders or files (CI splits the
+#                                      suite into parallel jobs this way)
+# make test JOBS=0                     everything in one pytest process (JOBS: xdist workers)
+# Tests that share something run in one worker, one after another (tests/conftest.py:
+# GROUPS); the site and the offline edition are built once per run.
+SUITES ?= tests
+JOBS   ?= 3
 # pytest exits 5 when it collected nothing: an empty suite is a failure.
 test: $(VENV)/.test-deps tools/node_modules/.package-lock.json system-deps build
-	@$(BIN)/python -m pytest tests; rc=$$?; \
+	@$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(SUITES); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest não coletou nenhum teste (exit 5)." >&2; exit 1; fi; \
 	exit $$rc
 

@@ -131,27 +131,66 @@ def mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict | None = 
     )
 
 
+def click_palette_toggle(page, times: int = 1) -> None:
+    """Click the color palette toggle ``times`` times (automatic -> light ->
+    dark -> automatic). After each click, wait until Material has handled it:
+    it shows the toggle that follows the selected option, in the same change
+    handler that sets the page's colors, so the next click never lands on the
+    toggle of the previous state."""
+    for _ in range(times):
+        toggle = page.locator("form[data-md-component=palette] label:visible").first
+        selected = toggle.get_attribute("for")
+        toggle.click()
+        expect(page.locator(f"#{selected}")).to_be_checked()
+        expect(page.locator(f"#{selected} + label")).to_be_visible()
+
+
+# Resolves when every finite CSS transition and animation of the page has
+# finished (a cancelled one counts as finished); infinite ones are left out.
+_ANIMATIONS_DONE = """() => Promise.all(document.getAnimations()
+  .filter(a => isFinite(a.effect.getComputedTiming().endTime))
+  .map(a => a.finished.catch(() => null)))"""
+
+
+def wait_for_animations(page) -> None:
+    """Wait until what is sliding or fading in (the drawer, a tooltip) has
+    arrived: checks such as axe's color contrast read the page as it is drawn,
+    half-transparent halfway through a fade."""
+    page.evaluate(_ANIMATIONS_DONE)
+
+
+# Upper bounds for what a loaded machine (parallel workers, a busy CI runner)
+# may take; a passing test never waits for them.
+SEARCH_READY_TIMEOUT = 30_000  # the worker downloads and indexes the search index
+RESULTS_TIMEOUT = 20_000
+
+
+def wait_for_search_ready(page) -> None:
+    """Open the search box and wait until Material's search worker is ready:
+    typing earlier loses the query."""
+    config = json.loads(page.locator("#__config").text_content())
+    page.locator("input.md-search__input").click()
+    expect(page.locator(".md-search-result__meta")).to_have_text(
+        config["translations"]["search.result.placeholder"], timeout=SEARCH_READY_TIMEOUT
+    )
+
+
 def run_query(page, query: str) -> list[str]:
     """Type ``query`` into Material's search box; return result links as
-    'page.html#anchor' (site-relative, language prefix kept), best first."""
-    config = json.loads(page.locator("#__config").text_content())
+    'page.html#anchor' (site-relative, language prefix kept), best first.
+
+    Material searches on keyup with the input's whole value, and shows the
+    answer of the last query it got. Typing key by key sends every prefix
+    ("d", "do"…), and the results of a prefix can be on screen when the test
+    reads them. So the box gets the whole query first and one keyup after it:
+    the only query sent is the whole one, and the first results shown are its
+    results (Material renders the first ten at once)."""
+    wait_for_search_ready(page)
     box = page.locator("input.md-search__input")
-    box.click()
-    expect(page.locator(".md-search-result__meta")).to_have_text(
-        config["translations"]["search.result.placeholder"], timeout=15_000
-    )
-    box.press_sequentially(query, delay=15)
-    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
-    # Results of a partial query ("docker b") can be on screen before those of
-    # the whole query: read until two reads 300 ms apart agree.
-    read = 'els => els.map(e => e.href)'
-    hrefs = page.locator("a.md-search-result__link").evaluate_all(read)
-    for _ in range(30):
-        page.wait_for_timeout(300)
-        again = page.locator("a.md-search-result__link").evaluate_all(read)
-        if again == hrefs:
-            break
-        hrefs = again
+    box.fill(query)
+    box.press("End")  # the one keyup: Material reads the value and searches
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=RESULTS_TIMEOUT)
+    hrefs = page.locator("a.md-search-result__link").evaluate_all("els => els.map(e => e.href)")
     out = []
     for href in hrefs:
         url = urlparse(href)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 
-from helpers import load_mkdocs_yml, nav_files
+from helpers import load_mkdocs_yml, nav_files, click_palette_toggle, run_query
 
 pytestmark = pytest.mark.browser
 
@@ -48,13 +47,6 @@ def test_navigation_between_pages(page, recorder, server):
     assert recorder.errors == []
 
 
-def wait_for_search_ready(page):
-    config = json.loads(page.locator("#__config").text_content())
-    ready_text = config["translations"]["search.result.placeholder"]
-    page.locator("input.md-search__input").click()
-    expect(page.locator(".md-search-result__meta")).to_have_text(ready_text, timeout=15_000)
-
-
 @pytest.mark.parametrize(
     ("query", "expected_path"),
     [
@@ -66,10 +58,7 @@ def wait_for_search_ready(page):
 def test_portuguese_search_finds_expected_page(page, server, query, expected_path):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(server + "container-basics.html", wait_until="networkidle")
-    wait_for_search_ready(page)
-    page.locator("input.md-search__input").press_sequentially(query, delay=30)
-    items = page.locator(".md-search-result__item")
-    expect(items.first).to_be_visible(timeout=10_000)
+    run_query(page, query)  # only the whole query is searched (see helpers.py)
     hrefs = page.locator(".md-search-result__item > a").evaluate_all("els => els.map(e => e.href)")
     paths = [urlparse(h).path for h in hrefs[:3]]
     assert expected_path in paths, f"{query!r}: {expected_path} not in top 3 {paths}"
@@ -84,9 +73,7 @@ def test_palette_toggle_switches_and_persists(page, server):
     page.goto(server, wait_until="networkidle")
     # First palette entry follows the system; with a light system it renders "default".
     assert current_scheme(page) == "default"
-    toggle = page.locator("form[data-md-component=palette] label:visible")
-    toggle.first.click()  # automatic -> light
-    toggle.first.click()  # light -> dark
+    click_palette_toggle(page, 2)  # automatic -> light -> dark
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     page.goto(server + "docker-basics.html", wait_until="networkidle")
     assert current_scheme(page) == "slate", "dark scheme did not persist across pages"

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from helpers import nav_pages, run_query
+from helpers import click_palette_toggle, nav_pages, run_query
 
 pytestmark = pytest.mark.browser
 
@@ -106,9 +106,7 @@ def test_search_under_file(file_page, offline_root, start, query, expected):
 def test_palette_toggle_under_file(file_page, offline_root):
     file_page.emulate_media(color_scheme="light")
     file_page.goto((offline_root / "index.html").as_uri())
-    toggle = file_page.locator("form[data-md-component=palette] label:visible")
-    toggle.first.click()
-    toggle.first.click()
+    click_palette_toggle(file_page, 2)  # automatic -> light -> dark
     expect(file_page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     assert file_page.leaks == []
 

@@ -38,15 +38,6 @@ def new_context(browser):
         context.close()
 
 
-def pytest_terminal_summary(terminalreporter):
-    """The Lighthouse table of this session (what ``make bench`` prints)."""
-    from quality_helpers import LIGHTHOUSE_ROWS
-
-    if not LIGHTHOUSE_ROWS:
-        return
-    import lighthouse
-
-    terminalreporter.write_sep("-", "Lighthouse (mobile, gzip)")
-    terminalreporter.write_line(lighthouse.HEADER)
-    for row in LIGHTHOUSE_ROWS.values():
-        terminalreporter.write_line(lighthouse.format_row(row))
+# The Lighthouse table of the run (quality_helpers.LIGHTHOUSE_ROWS, what
+# ``make bench`` prints) is printed by tests/conftest.py, which merges the
+# rows of every xdist worker.

@@ -22,7 +22,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from helpers import run_query
+from helpers import SEARCH_READY_TIMEOUT, run_query, wait_for_animations
 from quality_helpers import PREFIXES, SCHEMES, VIEWPORTS
 from test_axe import describe
 
@@ -43,7 +43,7 @@ def open_search(page, viewport: str) -> None:
         page.locator("input.md-search__input").click()
     config = page.evaluate("JSON.parse(document.getElementById('__config').textContent)")
     expect(page.locator(".md-search-result__meta")).to_have_text(
-        config["translations"]["search.result.placeholder"], timeout=15_000
+        config["translations"]["search.result.placeholder"], timeout=SEARCH_READY_TIMEOUT
     )
 
 
@@ -51,7 +51,7 @@ def drawer(page, viewport):
     page.locator("label.md-header__button[for=__drawer]").click()
     # The current section's level, with its title (.md-nav__title).
     expect(page.locator(".md-nav--primary .md-nav__title[for]").first).to_be_visible()
-    page.wait_for_timeout(300)  # the drawer slides in (0.25 s)
+    wait_for_animations(page)  # the drawer slides in (0.25 s)
 
 
 def search_empty(page, viewport):
@@ -82,7 +82,7 @@ def tooltip(page, viewport):
     else:
         abbr.hover()
     expect(page.locator(".md-tooltip2--active")).to_be_visible()
-    page.wait_for_timeout(300)  # the tooltip fades in
+    wait_for_animations(page)  # the tooltip fades in
 
 
 STATES = {

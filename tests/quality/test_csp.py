@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from helpers import ROOT, block_non_file_requests
+from helpers import RESULTS_TIMEOUT, ROOT, block_non_file_requests, click_palette_toggle, wait_for_search_ready
 from quality_helpers import PAGES, PAGES_WITH_404, SCHEMES
 
 sys.path.insert(0, str(ROOT / "hooks"))
@@ -113,23 +112,20 @@ class Watch:
 def use_page(page) -> None:
     """What a reader does: search (the worker, or the shim's iframe, runs),
     a glossary tooltip, every palette state."""
-    config = json.loads(page.locator("#__config").text_content())
+    wait_for_search_ready(page)
     box = page.locator("input.md-search__input")
-    box.click()
-    expect(page.locator(".md-search-result__meta")).to_have_text(
-        config["translations"]["search.result.placeholder"], timeout=15_000
-    )
     box.press_sequentially("docker", delay=20)
-    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=10_000)
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=RESULTS_TIMEOUT)
     page.keyboard.press("Escape")
     abbr = page.locator("article abbr[title]")
     if abbr.count():
         abbr.first.scroll_into_view_if_needed()
         abbr.first.hover()
-    toggle = page.locator("form[data-md-component=palette] label:visible")
-    for _ in range(3):  # automatic -> light -> dark -> automatic
-        toggle.first.click()
-    page.wait_for_timeout(300)
+    click_palette_toggle(page, 3)  # automatic -> light -> dark -> automatic
+    # No sleep: what the last click set off in the page (the new colors, the
+    # next frames) has run, and its console messages and CSP reports have
+    # reached the test, once this round trip through two frames returns.
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done))))")
 
 
 def open_and_use(context, url: str) -> Watch:

@@ -29,7 +29,13 @@ def test_code_that_starts_to_scroll_after_rotation_is_focusable(new_context, ser
     wide = set(page.evaluate(SCROLLABLE))
     assert page.evaluate(SCROLLABLE_WITHOUT_TABINDEX) == []
     page.set_viewport_size({"width": 390, "height": 844})  # portrait
-    page.wait_for_timeout(500)
+    # No sleep: wait until the page has the new width, then for three frames.
+    # The resize event comes in the first frame after the change, a11y.js
+    # updates in the frame after it (requestAnimationFrame), and Material's
+    # resize observers run in those frames too.
+    page.wait_for_function("innerWidth === 390")
+    page.evaluate("""() => new Promise(done => requestAnimationFrame(() =>
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done)))))""")
     narrow = set(page.evaluate(SCROLLABLE))
     assert narrow - wide, "no code block started to scroll: the page no longer exercises this"
     assert page.evaluate(SCROLLABLE_WITHOUT_TABINDEX) == [], "scrollable code blocks the keyboard cannot reach"

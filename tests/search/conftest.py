@@ -1,10 +1,8 @@
-"""Search fixtures and the hit-rate summary line."""
+"""Search fixtures."""
 
 from __future__ import annotations
 
 import pytest
-
-from search_helpers import RESULTS
 
 
 @pytest.fixture
@@ -13,12 +11,5 @@ def search_page(page):
     return page
 
 
-
-def pytest_terminal_summary(terminalreporter):
-    """Print the search hit rate per transport (http, file://)."""
-    for transport, outcomes in sorted(RESULTS.items()):
-        if outcomes:
-            rate = 100 * sum(outcomes) / len(outcomes)
-            terminalreporter.write_line(
-                f"search hit rate ({transport}): {sum(outcomes)}/{len(outcomes)} queries = {rate:.0f}% in top 3"
-            )
+# The hit rate per transport (RESULTS) is printed by tests/conftest.py, which
+# adds up what every xdist worker measured.

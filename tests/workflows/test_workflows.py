@@ -176,17 +176,51 @@ def test_ci_permissions_are_read_only_and_only_at_the_top(ci):
 
 
 def test_ci_test_job_runs_the_readme_command(ci):
+    """The suite runs as `make test` (README, .ci/run), split across parallel jobs."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make test" in readme, "README.md no longer documents `make test`"
+    ci_run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make test\s*$", ci_run, re.M), ".ci/run runs the whole suite: plain `make test`"
+    assert re.search(r"^SUITES \?= tests\s*$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M), (
+        "`make test` without SUITES must run every test"
+    )
     job = ci["jobs"]["test"]
     assert job["runs-on"] == "ubuntu-latest"
     assert "schedule" in job.get("if", ""), "the weekly schedule only checks links"
-    _, step = _step_running(job, r"^make test\s*$")
-    assert str((step.get("env") or {}).get("CI")).lower() == "true"
+    _, step = _step_running(job, r'^make test SUITES="\$SUITES"\s*$')
+    env = step.get("env") or {}
+    assert str(env.get("CI")).lower() == "true"
+    assert env.get("SUITES") == "${{ matrix.suites }}"
     # The tests look for Debian's Chromium path; the runner's build is linked there.
     _, link = _step_running(job, r"/usr/lib/chromium/chromium")
     # Ubuntu's apt "chromium" is a stub for the snap: it must not be installed.
     assert not re.search(r"apt-get install[^\n]*\bchromium\b", link["run"]) and "snap" not in link["run"]
+
+
+def test_ci_test_jobs_run_every_test_folder_once_in_parallel(ci):
+    """Each matrix job runs a part of the suite; together, every folder of tests/."""
+    job = ci["jobs"]["test"]
+    strategy = job["strategy"]
+    assert strategy.get("fail-fast") is False, "one failing suite must not cancel the others"
+    assert "needs" not in job, "the heavy suites start at once, beside `check`"
+    parts = [entry["suites"].split() for entry in strategy["matrix"]["include"]]
+    assert len(parts) >= 3, "the heavy suites run as parallel jobs"
+    paths = [path for part in parts for path in part]
+    assert len(paths) == len(set(paths)), f"a folder runs in two jobs: {paths}"
+    for path in paths:
+        assert (ROOT / path).is_dir() and path.startswith("tests/"), path
+    folders = {f"tests/{p.parent.relative_to(ROOT / 'tests').parts[0]}" for p in (ROOT / "tests").rglob("test_*.py")}
+    assert folders == set(paths), f"not run in CI: {sorted(folders - set(paths))}"
+    assert ["tests/docs_exec"] in parts, "docs_exec, the longest suite, has a job of its own"
+
+
+def test_ci_check_job_gives_the_first_verdict(ci):
+    job = ci["jobs"]["check"]
+    assert job["runs-on"] == "ubuntu-latest"
+    assert "schedule" in job.get("if", "")
+    assert job["timeout-minutes"] <= 15
+    _step_running(job, r"^make check\s*$")
+    assert "needs" not in ci["jobs"]["test"] and "needs" not in job
 
 
 def test_ci_links_job_checks_external_links_without_failing_on_flaky_hosts(ci):
