@@ -33,7 +33,10 @@ def test_zip_does_not_link_to_the_online_site(offline_root):
     site_url = "http://127.0.0.1:8000/"  # mkdocs.yml's default site_url
     for html in offline_root.rglob("*.html"):
         text = html.read_text(encoding="utf-8")
-        assert site_url not in text, f"{html.name} links to the online site"
+        # A link, a source or a meta value pointing at it; the same URL inside a code
+        # sample (a container listening on port 8000) is text, not a link.
+        assert not re.search(rf'(?:href|src|content)="{re.escape(site_url)}', text), \
+            f"{html.name} links to the online site"
         assert not re.search(r'<link rel="(canonical|alternate)"', text), f"{html.name}: canonical/alternate link"
         for attr in re.findall(r'(?:src|href)="([^"]+)"', text):
             if attr.startswith(("http://", "https://")):
@@ -84,11 +87,13 @@ def test_language_switch_both_ways(file_page, offline_root, path):
     ("start", "query", "expected"),
     [
         ("index.html", "namespaces", "conceitos.html"),
-        ("index.html", "memória", "container-basics.html"),
-        ("index.html", "memoria", "container-basics.html"),
+        # Memory limits are taught on both pages (cgroups and the OOM kill on
+        # Conceitos, --memory on Containers); a Dockerfile on both too.
+        ("index.html", "memória", "container-basics.html conceitos.html"),
+        ("index.html", "memoria", "container-basics.html conceitos.html"),
         ("docker-basics.html", "conteiner", ""),
         ("en/index.html", "namespaces", "conceitos.html"),
-        ("en/docker-basics.html", "Dockerfile", "docker-basics.html"),
+        ("en/docker-basics.html", "Dockerfile", "docker-basics.html conceitos.html"),
     ],
 )
 def test_search_under_file(file_page, offline_root, start, query, expected):
@@ -98,7 +103,8 @@ def test_search_under_file(file_page, offline_root, start, query, expected):
     assert links, f"{query!r}: no results"
     prefix = "en/" if start.startswith("en/") else ""
     if expected:
-        assert prefix + expected in [link.split("#")[0] for link in links[:3]], links[:3]
+        pages = [link.split("#")[0] for link in links[:3]]
+        assert any(prefix + page in pages for page in expected.split()), links[:3]
     assert all(link.startswith("en/") == bool(prefix) for link in links), f"results from the other language: {links}"
     assert file_page.leaks == []
 
