@@ -118,6 +118,19 @@ def front_matter(path: Path) -> dict:
     return yaml.safe_load(match.group(1)) if match else {}
 
 
+def copy_project(dest: Path, parts) -> Path:
+    """Copy the named top-level files and folders of the repository into ``dest``
+    (a throwaway project for a build or a server that a test may change)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part)
+        else:
+            shutil.copy2(source, dest / part)
+    return dest
+
+
 def mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run a strict build of ``project`` into ``site_dir`` the way `make build` does; output is captured."""
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}

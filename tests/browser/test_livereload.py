@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 import shlex
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
-from helpers import ROOT
+from helpers import ROOT, copy_project
 
 pytestmark = pytest.mark.browser
 
@@ -53,14 +52,7 @@ def serve_command(addr: str) -> list[str]:
 def served(tmp_path_factory):
     """(base URL, project copy, server log) of a running `make serve`."""
     tmp_path = tmp_path_factory.mktemp("serve")
-    project = tmp_path / "project"
-    project.mkdir()
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, project / part)
-        else:
-            shutil.copy2(source, project / part)
+    project = copy_project(tmp_path / "project", PROJECT_PARTS)
     addr = f"127.0.0.1:{free_port()}"
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(serve_command(addr), cwd=project, stdout=log, stderr=subprocess.STDOUT,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from helpers import ROOT, mkdocs_build
+from helpers import copy_project, mkdocs_build
 
 PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "includes")
 
@@ -15,15 +14,7 @@ PROJECT_PARTS = ("mkdocs.yml", "docs", "overrides", "hooks", "includes")
 @pytest.fixture
 def project(tmp_path):
     """A throwaway copy of everything the build reads."""
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for part in PROJECT_PARTS:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, copy / part)
-        else:
-            shutil.copy2(source, copy / part)
-    return copy
+    return copy_project(tmp_path / "project", PROJECT_PARTS)
 
 
 def append(path, text):
