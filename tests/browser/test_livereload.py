@@ -48,26 +48,44 @@ def serve_command(addr: str) -> list[str]:
     return [sys.executable, *words[1:]]
 
 
+def start_server(project, log_path):
+    """Start `make serve` on a free port: (process, base URL, log file).
+
+    The port is picked free, then bound by mkdocs a moment later, so another
+    process may take it in between: a server that exits on "Address already in
+    use" is started again on a new port, and a page only counts as served when
+    it carries the live-reload script (the answer is from this server, not from
+    whoever else listens there).
+    """
+    for _ in range(5):
+        addr = f"127.0.0.1:{free_port()}"
+        log = log_path.open("w")
+        server = subprocess.Popen(serve_command(addr), cwd=project, stdout=log, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        base = f"http://{addr}/"
+        deadline = time.monotonic() + 180
+        while server.poll() is None:
+            try:
+                html = urllib.request.urlopen(base + "index.html", timeout=5).read().decode()
+            except OSError:
+                html = ""
+            if "livereload(" in html:
+                return server, base, log
+            assert time.monotonic() < deadline, f"make serve did not serve {base} within 180 s"
+            time.sleep(0.5)
+        log.close()
+        output = log_path.read_text()
+        assert "Address already in use" in output, output
+    pytest.fail("make serve found no free port in 5 attempts")
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """(base URL, project copy, server log) of a running `make serve`."""
     tmp_path = tmp_path_factory.mktemp("serve")
     project = copy_project(tmp_path / "project", PROJECT_PARTS)
-    addr = f"127.0.0.1:{free_port()}"
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(serve_command(addr), cwd=project, stdout=log, stderr=subprocess.STDOUT,
-                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    base = f"http://{addr}/"
+    server, base, log = start_server(project, tmp_path / "serve.log")
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                urllib.request.urlopen(base + "index.html", timeout=5).read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "make serve did not answer within 180 s"
-                time.sleep(0.5)
         yield base, project, tmp_path / "serve.log"
     finally:
         server.terminate()
