@@ -5,7 +5,8 @@ mkdocs-static-i18n merges every language into it). After the build this hook:
 
 * lists the pseudo language ``fold`` first in the index's ``config.lang`` so
   the worker loads docs/assets/javascripts/lunr/min/lunr.fold.min.js, which
-  folds accents and runs queries through the stemmer (see that file);
+  folds accents, runs queries through the stemmer, keeps the stop words of
+  headings and reads pasted error messages (see that file);
 * splits the index by language: Portuguese pages stay in the root index, the
   English pages (under ``en/``) go to ``en/search/search_index.json`` with the
   English stemmer, so each edition only finds its own pages.

@@ -7,9 +7,12 @@ The row passes when a target is among the first 3 result links.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from helpers import run_query
+from pasted_errors import ROWS as PASTED_ROWS
 from search_helpers import RESULTS
 
 pytestmark = pytest.mark.browser
@@ -62,6 +65,11 @@ PORTUGUESE = [
     (H, "remover imagem", [f"{I}#remover-imagens-docker-image-rm-e-docker-image-prune"]),
     (H, "primeiro dockerfile", [f"{I}#seu-primeiro-dockerfile"]),
     (H, "descontinuado", [M]),
+    # A heading that is the question outranks sections that only mention its word.
+    (C, "o que é o docker", [f"{H}#o-que-e-o-docker"]),
+    (C, "o que e o docker", [f"{H}#o-que-e-o-docker"]),
+    (C, "o que é uma imagem", [f"{H}#o-que-e-uma-imagem"]),
+    (C, "o que é um container", [f"{H}#o-que-e-um-container"]),
     # Networking and Compose.
     (H, "docker network create", [f"{R}#redes-definidas-pelo-usuario-docker-network-create"]),
     (H, "docker network connect", [f"{R}#ligar-e-desligar-containers-docker-network-connect-e-disconnect"]),
@@ -91,6 +99,8 @@ ENGLISH = [
     ("en/" + H, "user-defined network", ["en/" + R]),
     ("en/" + H, "docker compose", ["en/" + P]),
     ("en/" + H, "healthcheck", ["en/" + P]),
+    ("en/" + C, "what is docker", [f"en/{H}#what-is-docker"]),
+    ("en/" + C, "what is an image", [f"en/{H}#what-is-an-image"]),
 ]
 
 ROWS = PORTUGUESE + ENGLISH
@@ -124,6 +134,19 @@ def test_query_over_http(search_page, server, start, query, targets):
 @pytest.mark.parametrize(("start", "query", "targets"), ROWS, ids=[f"{s}:{q}" for s, q, _ in ROWS])
 def test_query_over_file(search_page, offline_root, start, query, targets):
     check_row(search_page, lambda p: (offline_root / p).as_uri(), start, query, targets, "file")
+
+
+# Whole error messages pasted into the box, on a copy of the site with a test
+# page of error-message sections (tests/search/pasted_errors.py).
+@pytest.mark.parametrize(("start", "query", "target"), PASTED_ROWS, ids=[f"{s}:{q[:40]}" for s, q, _ in PASTED_ROWS])
+def test_pasted_error_over_http(search_page, pasted_site, start, query, target):
+    check_row(search_page, lambda p: pasted_site["url"] + p, start, query, [target], "http, pasted errors")
+
+
+@pytest.mark.parametrize(("start", "query", "target"), PASTED_ROWS, ids=[f"{s}:{q[:40]}" for s, q, _ in PASTED_ROWS])
+def test_pasted_error_over_file(search_page, pasted_site, start, query, target):
+    root = Path(pasted_site["offline_root"])
+    check_row(search_page, lambda p: (root / p).as_uri(), start, query, [target], "file, pasted errors")
 
 
 def test_highlight_marks_accented_word_for_unaccented_query(search_page, server):
