@@ -164,9 +164,67 @@ def test_exec_format_error(docs_engine, tmp_path):
     check("exec format error", result.stdout, result.stderr)
 
 
-@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
-def test_not_reproduced_messages_say_where_they_come_from(path):
-    """Messages no test can produce here (no registry) name their source on the page."""
-    for marker in ("pull access denied for", "manifest for nginx:99 not found"):
-        titles = [b.attrs.get("title", "") for b in blocks(path) if b.lang == "text" and marker in b.body]
-        assert titles and "distribution/errors.go" in titles[0], (path.name, marker, titles)
+
+class _Registry:
+    """A stand-in registry with the answers of the distribution spec: `GET /v2/` says the
+    API is there; every manifest gets the error `code` (MANIFEST_UNKNOWN with 404 for a tag
+    that does not exist, DENIED with 403 for a repository the client may not read), with
+    the message the spec gives that code and a `detail` object. (Without a `detail`, the
+    engine's registry client keeps only the code, and the daemon prints just `manifest
+    unknown` or `denied`: the messages readers paste show the full form.)"""
+
+    MESSAGES = {"MANIFEST_UNKNOWN": (404, "manifest unknown"),
+                "DENIED": (403, "requested access to the resource is denied")}
+
+    def __init__(self, code: str):
+        import http.server
+        import threading
+        status, message = self.MESSAGES[code]
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                if self.path == "/v2/":
+                    body, answer = b"{}", 200
+                else:
+                    body, answer = json.dumps({"errors": [{"code": code, "message": message, "detail": {}}]}).encode(), status
+                self.send_response(answer)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Docker-Distribution-API-Version", "registry/2.0")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_HEAD(self):  # noqa: N802
+                self.do_GET()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host = f"127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.mark.parametrize(("code", "image", "marker"), [
+    ("MANIFEST_UNKNOWN", "nginx:99", "manifest for nginx:99"),
+    ("DENIED", "erro/nao-existe", "pull access denied for"),
+])
+def test_registry_errors(docs_engine, tmp_path, code, image, marker):
+    """The page's `docker pull` against a stand-in registry (the engine treats 127.0.0.1
+    as an insecure registry, so plain HTTP works): the engine's own message, with the
+    stand-in's address taken out of the image name."""
+    command = page_command(PAGES[0], f"docker pull {image}")
+    assert command == f"docker pull {image}"
+    registry = _Registry(code)
+    prefix = f"{registry.host}/" + ("" if "/" in image else "library/")
+    try:
+        env = docs_engine.page_env(tmp_path / "config")
+        result = subprocess.run(["docker", "pull", prefix + image], env=env, capture_output=True, text=True,
+                                timeout=60)
+    finally:
+        registry.close()
+    assert result.returncode != 0
+    check(marker, result.stdout.replace(prefix, ""), result.stderr.replace(prefix, ""))

@@ -105,9 +105,10 @@ PASTED_ERRORS = [
      'connect: permission denied',
      "permission-denied-while-trying-to-connect-to-the-docker-daemon-socket"),
     ("Error response from daemon: pull access denied for minhaempresa/api, repository does not exist or may "
-     "require 'docker login'",
+     "require 'docker login': denied: requested access to the resource is denied",
      "pull-access-denied-for--repository-does-not-exist-or-may-require-docker-login"),
-    ("Error response from daemon: manifest for python:3.99 not found", "manifest-for--not-found-manifest-unknown"),
+    ("Error response from daemon: manifest for python:3.99 not found: manifest unknown: manifest unknown",
+     "manifest-for--not-found-manifest-unknown"),
     ("exec /usr/local/bin/docker-entrypoint.sh: exec format error", "exec-format-error"),
     (f'docker: Error response from daemon: Conflict. The container name "/web" is already in use by container '
      f'"{ID}". You have to remove (or rename) that container to be able to reuse that name.',
