@@ -8,6 +8,10 @@ Conventions of the pages (CONTRIBUTING.md):
   after it run;
 - a ``{ .bash .no-exec title="Não executado nos testes: REASON" }`` block is not run
   (its bash is still syntax-checked with ``bash -n``) and REASON is reported;
+- a ``{ .bash .fails }`` block shows an error as the reader meets it: its last command
+  must exit non-zero (the block fails if it succeeds, or if an earlier command fails),
+  and its stdout and stderr are compared with the text block after it; ``cd`` and
+  ``export`` in such a block do not carry over;
 - an output block marked ``{ .text .no-check title="Saída não conferida nos testes: REASON" }``
   is not compared, and REASON is reported (markdown_blocks.output_block_problems: every
   other output block must follow a command that runs).
@@ -36,6 +40,7 @@ PULL = re.compile(r"^(\s*)docker\s+(?:image\s+)?pull\s+(\S+)\s*$")
 RUNNABLE_LANGS = {"bash", "sh", "shell"}
 BLOCK_TIMEOUT = 300
 FAIL_MARK = "__DKB_FAIL__"
+FAILS_CLASS = "fails"  # { .bash .fails }: a block whose last command is expected to fail
 
 RUNNER = r"""set -e -o pipefail
 trap 'rc=$?; printf "\n%s %s %s\n" "__DKB_FAIL__" "$LINENO" "$BASH_COMMAND"; exit $rc' ERR
@@ -55,6 +60,7 @@ class Step:
     expected: Block | None = None
     reason: str = ""
     unchecked: str = ""  # the page's reason for not checking the output block (.no-check)
+    fails: bool = False  # { .bash .fails }: the block's last command must exit non-zero
 
 
 @dataclass
@@ -137,7 +143,7 @@ def plan(path: Path) -> list[Step]:
                 steps.append(Step(block, "unrunnable", reason=f"a runnable ```{block.lang} block: only bash runs here; "
                                                                 "mark it .no-exec with a reason"))
                 continue
-            step = Step(block, "run")
+            step = Step(block, "run", fails=FAILS_CLASS in block.classes)
             if following is not None:
                 if following.reason is not None:
                     step.unchecked = following.reason
@@ -271,8 +277,17 @@ class Runner:
             if mark:
                 output = output[:mark.start()]
             line = block.line + int(mark.group(1)) if mark else block.line
-            return BlockResult(block.line, "run", "failed", f"exit status {code} at line {line}",
-                               command=command or (mark.group(2) if mark else "(the block's shell)"),
+            # { .bash .fails }: the last command's failure is the error the page shows.
+            if not (step.fails and mark and command == commands[-1]):
+                reason = f"exit status {code} at line {line}"
+                if step.fails:
+                    reason += ", before the last command of a .fails block (only the last command may fail)"
+                return BlockResult(block.line, "run", "failed", reason,
+                                   command=command or (mark.group(2) if mark else "(the block's shell)"),
+                                   output=output, stderr=stderr, seconds=seconds)
+        elif step.fails:
+            return BlockResult(block.line, "run", "failed", "a .fails block exited with status 0: its last command "
+                               "was expected to fail", command=commands[-1] if commands else "",
                                output=output, stderr=stderr, seconds=seconds)
         status, reason = ("skipped", "pull: no registry, image built locally") if only_pulls and self.images_local \
             else ("passed", "")

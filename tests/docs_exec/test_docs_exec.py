@@ -363,6 +363,59 @@ def test_english_output_blocks_are_compared_with_the_same_run(tmp_path):
     assert "pagina.en.md:7" in result.results[0].reason
 
 
+# --- { .bash .fails }: an error shown as the reader meets it ------------------------
+
+FAILS_PAGE = """# P
+
+``` { .bash .fails }
+echo antes
+ls /nao-existe
+```
+
+```text
+antes
+ls: cannot access '/nao-existe': No such file or directory
+```
+
+``` { .bash .fails }
+ls /nao-existe
+echo depois
+```
+
+``` { .bash .fails }
+ls /nao-existe
+```
+
+```text
+outra mensagem
+```
+
+``` { .bash .fails }
+echo tudo certo
+```
+
+```bash
+echo a página continua
+```
+"""
+
+
+def test_a_fails_block_must_fail_at_its_last_command_and_show_its_error(tmp_path):
+    """A .fails block passes when its last command fails with the output shown; it fails
+    when it succeeds, when an earlier command fails, or when the error differs, and the
+    page goes on after an expected failure."""
+    import os
+    page = tmp_path / "pagina.md"
+    page.write_text(FAILS_PAGE, encoding="utf-8")
+    runner = Runner(env=dict(os.environ), images_local=True)
+    results = runner.run(page, tmp_path / "work", tmp_path / "state", stop_after_failure=False).results
+    assert [(r.line, r.status) for r in results] == [(3, "passed"), (13, "failed"), (18, "failed"),
+                                                     (26, "failed"), (30, "passed")], results
+    assert "before the last command of a .fails block" in results[1].reason
+    assert results[2].comparison.problems == ["no line like: outra mensagem"], results[2].comparison.problems
+    assert "exited with status 0" in results[3].reason
+
+
 # --- the page's cleanup -------------------------------------------------------------
 
 def test_cleanup_names_what_the_page_created_and_left():

@@ -103,7 +103,47 @@ ENGLISH = [
     ("en/" + C, "what is an image", [f"en/{H}#what-is-an-image"]),
 ]
 
-ROWS = PORTUGUESE + ENGLISH
+# Error messages pasted whole, as a reader copies them from the terminal (with their own
+# names, IDs and ports): both editions show the English message under the same anchor.
+PC = "problemas-comuns.html"
+ID = "3f2a9c1d5e7b8f60a1b2c3d4e5f60718293a4b5c6d7e8f9012a3b4c5d6e7f809"
+PASTED_ERRORS = [
+    ("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+     "cannot-connect-to-the-docker-daemon"),
+    ('permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: '
+     'Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.50/containers/json": dial unix /var/run/docker.sock: '
+     'connect: permission denied',
+     "permission-denied-while-trying-to-connect-to-the-docker-daemon-socket"),
+    ("Error response from daemon: pull access denied for minhaempresa/api, repository does not exist or may "
+     "require 'docker login': denied: requested access to the resource is denied",
+     "pull-access-denied-for--repository-does-not-exist-or-may-require-docker-login"),
+    ("Error response from daemon: manifest for python:3.99 not found: manifest unknown: manifest unknown",
+     "manifest-for--not-found-manifest-unknown"),
+    ("exec /usr/local/bin/docker-entrypoint.sh: exec format error", "exec-format-error"),
+    (f'docker: Error response from daemon: Conflict. The container name "/web" is already in use by container '
+     f'"{ID}". You have to remove (or rename) that container to be able to reuse that name.',
+     "conflict-the-container-name-is-already-in-use"),
+    (f"docker: Error response from daemon: driver failed programming external connectivity on endpoint web "
+     f"({ID}): Bind for 0.0.0.0:8080 failed: port is already allocated", "port-is-already-allocated"),
+    (f"docker: Error response from daemon: driver failed programming external connectivity on endpoint db "
+     f"({ID}): Error starting userland proxy: listen tcp4 0.0.0.0:5432: bind: address already in use",
+     "address-already-in-use"),
+    ("the input device is not a TTY", "the-input-device-is-not-a-tty"),
+    (f"Error response from daemon: Container {ID} is not running", "container-is-not-running"),
+    ("Error response from daemon: No such container: web", "no-such-container"),
+    ('failed to compute cache key: "/requirements.txt" not found: not found', "failed-to-compute-cache-key-not-found"),
+    ("exec /app/entrypoint.sh: no such file or directory", "exec-entrypointsh-no-such-file-or-directory"),
+    ("Exited (137) 3 minutes ago", "exited-137-oomkilled"),
+    ("OOMKilled", "exited-137-oomkilled"),
+    ("Error response from daemon: Error processing tar file(exit status 1): write /dados/backup.tar: "
+     "no space left on device", "no-space-left-on-device"),
+    (f"Error response from daemon: remove dados: volume is in use - [{ID}]", "volume-is-in-use"),
+    ("docker: Error response from daemon: network minha-rede not found", "network-not-found"),
+]
+PROBLEMAS = [(prefix + PC, query, [f"{prefix}{PC}#{anchor}"])
+             for prefix in ("", "en/") for query, anchor in PASTED_ERRORS]
+
+ROWS = PORTUGUESE + ENGLISH + PROBLEMAS
 
 
 def hit(links: list[str], targets: list[str]) -> bool:
