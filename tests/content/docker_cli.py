@@ -97,13 +97,33 @@ def _parse_subcommands(text: str) -> set[str]:
     return names
 
 
+# Where the client on PATH has no buildx plugin, its `docker build --help` is the legacy
+# builder's, without BuildKit's options (--secret, --ssh, --output…). The executed docs
+# build with Debian's 20.10 client and DOCKER_BUILDKIT=1 (tests/docs_exec/dx_clients.py),
+# whose help lists them: a page's `docker build` may use either client's options.
+BUILDKIT_CLIENT = "/usr/bin/docker"
+BUILD_PATHS = {("build",), ("image", "build"), ("builder", "build")}
+
+
+@functools.lru_cache(maxsize=None)
+def buildkit_build_options() -> dict[str, bool]:
+    if not Path(BUILDKIT_CLIENT).exists():
+        return {}
+    result = subprocess.run([BUILDKIT_CLIENT, "build", "--help"], capture_output=True, text=True, timeout=30,
+                            env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", "DOCKER_BUILDKIT": "1"})
+    return _parse_options(result.stdout).takes_value if "Usage:" in result.stdout else {}
+
+
 @functools.lru_cache(maxsize=None)
 def command(path: tuple[str, ...]) -> Command | None:
     text = help_text(path)
     if text is None:
         return None
     usage = re.search(r"Usage:\s+(.*)", text).group(1)
-    return Command(path, usage, _parse_subcommands(text), _parse_options(text))
+    options = _parse_options(text)
+    if path in BUILD_PATHS:
+        options = Options({**buildkit_build_options(), **options.takes_value})
+    return Command(path, usage, _parse_subcommands(text), options)
 
 
 def check(words: list[str]) -> list[str]:

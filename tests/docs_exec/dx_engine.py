@@ -11,7 +11,9 @@ Networking:
   ``--iptables=false``, as Docker documents for running several daemons, so the other
   daemon's bridge and rules stay untouched (``-p 127.0.0.1:…`` still works through the
   userland proxy); one FORWARD rule accepts bridged traffic, so that the other daemon's
-  DROP policy does not cut containers of this engine off from each other.
+  DROP policy does not cut containers of this engine off from each other, and a
+  MASQUERADE rule with two FORWARD rules give them the way out to the internet that
+  ``--ip-masq`` would have given (a `RUN apt-get install` in a build needs it).
 
 It also uses its own containerd namespace, in case it shares a system containerd with
 another daemon.
@@ -194,6 +196,7 @@ class Engine:
     netfilter_before: dict = field(default_factory=dict)
     ip_forward_before: str | None = None
     forward_rule: list[str] = field(default_factory=list)  # beside mode: see start()
+    nat_rules: list[list[str]] = field(default_factory=list)  # beside mode: see start()
     cleanup_log: list[str] = field(default_factory=list)
     sudo: bool = os.geteuid() != 0
 
@@ -276,6 +279,21 @@ class Engine:
             if shutil.which("iptables") and subprocess.run(self.root(["iptables", "-I", *rule]),
                                                            capture_output=True).returncode == 0:
                 self.forward_rule = rule
+            # --ip-masq=false also leaves the containers without a way out: a `RUN apt-get
+            # install` in a build (boas-praticas-dockerfile.md) could not reach the Debian
+            # mirror. Masquerade this bridge's subnet and let its traffic (and the replies)
+            # through the FORWARD chain, as the daemon does for docker0; stop() deletes them.
+            network = subnet.rsplit(".", 1)[0] + ".0/24"
+            tag = ["-m", "comment", "--comment", f"docs_exec {bridge}"]
+            for table_rule in (["-t", "nat", "POSTROUTING", "-s", network, "!", "-o", bridge, *tag, "-j", "MASQUERADE"],
+                               ["FORWARD", "-i", bridge, "!", "-o", bridge, *tag, "-j", "ACCEPT"],
+                               ["FORWARD", "-o", bridge, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED",
+                                *tag, "-j", "ACCEPT"]):
+                table = table_rule[:2] if table_rule[0] == "-t" else []
+                spec = table_rule[len(table):]
+                if shutil.which("iptables") and subprocess.run(self.root(["iptables", *table, "-I", *spec]),
+                                                               capture_output=True).returncode == 0:
+                    self.nat_rules.append([*table, *spec])
         else:
             # What a reader's machine has; the netfilter state is recorded to undo it later.
             self.mode = "alone: default docker0 bridge with iptables"
@@ -340,6 +358,11 @@ class Engine:
         if self.forward_rule:
             subprocess.run(self.root(["iptables", "-D", *self.forward_rule]), capture_output=True)
             log.append("deleted the FORWARD rule for bridged traffic")
+        for rule in self.nat_rules:
+            table = rule[:2] if rule[0] == "-t" else []
+            subprocess.run(self.root(["iptables", *table, "-D", *rule[len(table):]]), capture_output=True)
+        if self.nat_rules:
+            log.append(f"deleted {len(self.nat_rules)} masquerading rule(s) of the own bridge")
         if self.netfilter_before:
             log.extend(netfilter_restore(self.netfilter_before, self.root))
         try:

@@ -18,7 +18,7 @@ from search_helpers import RESULTS
 pytestmark = pytest.mark.browser
 
 C, I, M, H = "container-basics.html", "docker-basics.html", "docker-machine-basics.html", "conceitos.html"
-R, P = "redes.html", "compose.html"
+R, P, D = "redes.html", "compose.html", "boas-praticas-dockerfile.html"
 
 PORTUGUESE = [
     # Commands and flags land on the section that explains them.
@@ -83,7 +83,10 @@ PORTUGUESE = [
     (H, "docker-compose", [P]),
     (H, "aplicação com vários containers", [P]),
     (H, "aplicacao com varios containers", [P]),
-    (H, "healthcheck", [f"{P}#depends_on-e-healthcheck-esperar-o-servico-ficar-pronto"]),
+    (H, "multi-stage", [f"{D}#multi-stage-build-compilar-num-estagio-rodar-em-outro"]),
+    (H, "usuário sem root", [f"{D}#rodar-sem-root-user", f"{D}#o-grupo-docker-e-o-modo-rootless"]),
+    (H, "healthcheck", [f"{P}#depends_on-e-healthcheck-esperar-o-servico-ficar-pronto",
+                        f"{D}#healthcheck-o-container-esta-atendendo"]),
 ]
 
 ENGLISH = [
@@ -98,7 +101,8 @@ ENGLISH = [
     ("en/" + H, "docker network", ["en/" + R]),
     ("en/" + H, "user-defined network", ["en/" + R]),
     ("en/" + H, "docker compose", ["en/" + P]),
-    ("en/" + H, "healthcheck", ["en/" + P]),
+    ("en/" + H, "healthcheck", ["en/" + P, "en/" + D]),
+    ("en/" + H, "multi-stage build", [f"en/{D}#multi-stage-builds-compile-in-one-stage-run-in-another"]),
     ("en/" + C, "what is docker", [f"en/{H}#what-is-docker"]),
     ("en/" + C, "what is an image", [f"en/{H}#what-is-an-image"]),
 ]
