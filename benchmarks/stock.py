@@ -16,7 +16,8 @@ both see the same machine load. It prints medians over the rounds:
     page | Perf site | Perf stock | TBT site | TBT stock | ratio | KiB site | KiB stock
 
 ``ratio`` is site TBT / stock TBT (<= 1.0: the site's customisations cost no
-main-thread time beyond the theme's own). Lighthouse's simulated throttling
+main-thread time beyond the theme's own); ``paired`` is the median, over the
+rounds, of the same ratio taken from the two runs of one round, back to back. Lighthouse's simulated throttling
 scales the CPU time it observes by the machine's benchmarkIndex, which moves
 with the load (~750-2600 here): absolute TBT and Performance move with it,
 the ratio much less, which is why the two sites alternate.
@@ -24,6 +25,7 @@ the ratio much less, which is why the two sites alternate.
     python benchmarks/stock.py                         # every page, 3 rounds
     python benchmarks/stock.py --rounds 1 404.html index.html   # only these pages
     python benchmarks/stock.py --json out.json         # also write every run as JSON
+    python benchmarks/stock.py --table out.json        # print the table of saved runs again
 """
 
 from __future__ import annotations
@@ -159,15 +161,26 @@ def ratio(site_tbt: float, stock_tbt: float) -> str:
     return f"{site_tbt / stock_tbt:.2f}"
 
 
+def paired_ratio(runs: list[dict], page: str, left: str = "site", right: str = "stock") -> str:
+    """Median over rounds of left/right TBT measured back to back in the same round:
+    less exposed to the machine's load drifting between rounds than a ratio of medians."""
+    ratios = []
+    for number in sorted({run["round"] for run in runs}):
+        pair = {run["site"]: run["tbt_ms"] for run in runs if run["page"] == page and run["round"] == number}
+        if left in pair and right in pair and pair[right] > 0:
+            ratios.append(pair[left] / pair[right])
+    return f"{statistics.median(ratios):.2f}" if ratios else "n/a"
+
+
 def table(runs: list[dict], pages: list[str], left: str = "site", right: str = "stock") -> str:
     lines = [f"{'page':28} | {'Perf ' + left:>10} | {'Perf ' + right:>10} | {'TBT ' + left:>9} | "
-             f"{'TBT ' + right:>9} | {'ratio':>5} | {'KiB ' + left:>9} | {'KiB ' + right:>9} | TBT runs {left} / {right}"]
+             f"{'TBT ' + right:>9} | {'ratio':>5} | {'KiB ' + left:>9} | {'KiB ' + right:>9} | paired | TBT runs {left} / {right}"]
     for page in pages:
         a, b = medians(runs, left, page), medians(runs, right, page)
         lines.append(
             f"{page:28} | {a['performance']:10.0f} | {b['performance']:10.0f} | {a['tbt_ms']:9.0f} | "
             f"{b['tbt_ms']:9.0f} | {ratio(a['tbt_ms'], b['tbt_ms']):>5} | {a['bytes'] / 1024:9.1f} | "
-            f"{b['bytes'] / 1024:9.1f} | {a['tbt_all']} / {b['tbt_all']}")
+            f"{b['bytes'] / 1024:9.1f} | {paired_ratio(runs, page, left, right):>6} | {a['tbt_all']} / {b['tbt_all']}")
     index = statistics.median(run["benchmark_index"] or 0 for run in runs)
     spread = sorted(run["benchmark_index"] or 0 for run in runs)
     lines.append(f"\nbenchmarkIndex median {index:.0f} (min {spread[0]:.0f}, max {spread[-1]:.0f}) over {len(runs)} runs: "
@@ -180,8 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pages", nargs="*", help="pages to measure (default: every Portuguese page and 404.html)")
     parser.add_argument("--rounds", type=int, default=3, help="runs per page and site (default 3); medians are printed")
     parser.add_argument("--json", type=Path, help="write every run to this file")
+    parser.add_argument("--table", type=Path, help="print the table of runs saved with --json, measure nothing")
     args = parser.parse_args(argv)
     pages = args.pages or [BASELINE_PAGE, *portuguese_pages()]
+    if args.table:
+        runs = json.loads(args.table.read_text(encoding="utf-8"))
+        print(table(runs, [page for page in pages if any(run["page"] == page for run in runs)]))
+        return 0
     version = json.loads((ROOT / "tools/node_modules/lighthouse/package.json").read_text())["version"]
     with tempfile.TemporaryDirectory(prefix="stock-") as tmp:
         tmp = Path(tmp)
