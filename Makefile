@@ -3,7 +3,7 @@
 #   make check   quick check before a pull request: no root, Docker daemon or browser
 #   make test    installs everything the tests need, strict build, whole test suite
 #   make build   strict build into site/
-#   make bench   build, search, executed-docs and Lighthouse benchmarks
+#   make bench   build, search, executed-docs and Lighthouse benchmarks (also against stock Material)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -91,6 +91,7 @@ bench: $(VENV)/.test-deps tools/node_modules/.package-lock.json system-deps offl
 	$(BIN)/python benchmarks/search.py
 	$(BIN)/python benchmarks/docs_exec.py
 	$(BIN)/python benchmarks/lighthouse.py
+	$(BIN)/python benchmarks/stock.py
 	@ls -l dist/docker-basico-offline.zip | awk '{printf "offline zip: %.0f KiB (target <= 1536 KiB)\n", $$5/1024}'
 
 # Re-lock after editing requirements*.in (needs pip-tools; not part of setup).

@@ -260,3 +260,32 @@ def test_markdown_lint_uses_the_house_rules(tmp_path):
     result = lint(good + "\n#### Nível pulado\n")
     assert result.returncode != 0
     assert "pagina.md:" in result.stdout and "MD001" in result.stdout, result.stdout
+
+
+# Issue 17 (page weight): what every page carries besides its article. 404.html is
+# the theme alone (header, navigation, footer); compressed as served (gzip -6, like
+# benchmarks/serve_gzip.py) it was 5.4 KiB before hooks/html_whitespace.py,
+# hooks/startup.py and the smaller palette icons, 4.4 KiB after, with 8 nav pages.
+THEME_HTML_BUDGET = 5 * 1024
+
+
+@pytest.mark.parametrize("page", ["404.html", "en/404.html"])
+def test_theme_html_stays_small(site_dir, page):
+    import gzip
+
+    size = len(gzip.compress((site_dir / page).read_bytes(), compresslevel=6, mtime=0))
+    assert size <= THEME_HTML_BUDGET, f"{page}: {size} bytes gzip > {THEME_HTML_BUDGET} (theme markup on every page)"
+
+
+def test_whitespace_hook_keeps_preformatted_text():
+    import importlib.util
+
+    from helpers import ROOT
+
+    spec = importlib.util.spec_from_file_location("html_whitespace", ROOT / "hooks" / "html_whitespace.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    html = ('\n  <div>\n\n    <p>a\n      b</p>\n  </div>\n<pre><code>x\n    y\n\n  z</code></pre>\n'
+            '  <code>c\n   d</code>\n<script>if(a)\n  b()</script>\n')
+    assert hook.collapse(html) == ('<div>\n<p>a\nb</p>\n</div>\n<pre><code>x\n    y\n\n  z</code></pre>\n'
+                                   '<code>c\n   d</code>\n<script>if(a)\n  b()</script>\n')
