@@ -197,9 +197,16 @@ def run_query(page, query: str) -> list[str]:
     ("d", "do"…), and the results of a prefix can be on screen when the test
     reads them. So the box gets the whole query first and one keyup after it:
     the only query sent is the whole one, and the first results shown are its
-    results (Material renders the first ten at once)."""
-    wait_for_search_ready(page)
+    results (Material renders the first ten at once). A box that still holds
+    an earlier query is emptied first, and its results are gone before the
+    new query is typed."""
     box = page.locator("input.md-search__input")
+    if box.is_visible() and box.input_value():
+        # A tab reused from an earlier query: empty the box; Material then
+        # clears the results and shows its placeholder (awaited just below).
+        box.fill("")
+        box.press("End")
+    wait_for_search_ready(page)
     box.fill(query)
     box.press("End")  # the one keyup: Material reads the value and searches
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=RESULTS_TIMEOUT)

@@ -161,7 +161,9 @@ def hit(links: list[str], targets: list[str]) -> bool:
 
 
 def check_row(page, base, start, query, targets, transport):
-    page.goto(base(start))
+    url = base(start)
+    if page.url != url:
+        page.goto(url)
     links = run_query(page, query)
     ok = hit(links, targets)
     RESULTS.setdefault(transport, []).append(ok)
@@ -171,26 +173,26 @@ def check_row(page, base, start, query, targets, transport):
 
 
 @pytest.mark.parametrize(("start", "query", "targets"), ROWS, ids=[f"{s}:{q}" for s, q, _ in ROWS])
-def test_query_over_http(search_page, server, start, query, targets):
-    check_row(search_page, lambda p: server + p, start, query, targets, "http")
+def test_query_over_http(search_tab, server, start, query, targets):
+    check_row(search_tab, lambda p: server + p, start, query, targets, "http")
 
 
 @pytest.mark.parametrize(("start", "query", "targets"), ROWS, ids=[f"{s}:{q}" for s, q, _ in ROWS])
-def test_query_over_file(search_page, offline_root, start, query, targets):
-    check_row(search_page, lambda p: (offline_root / p).as_uri(), start, query, targets, "file")
+def test_query_over_file(search_tab, offline_root, start, query, targets):
+    check_row(search_tab, lambda p: (offline_root / p).as_uri(), start, query, targets, "file")
 
 
 # Whole error messages pasted into the box, on a copy of the site with a test
 # page of error-message sections (tests/search/pasted_errors.py).
 @pytest.mark.parametrize(("start", "query", "target"), PASTED_ROWS, ids=[f"{s}:{q[:40]}" for s, q, _ in PASTED_ROWS])
-def test_pasted_error_over_http(search_page, pasted_site, start, query, target):
-    check_row(search_page, lambda p: pasted_site["url"] + p, start, query, [target], "http, pasted errors")
+def test_pasted_error_over_http(search_tab, pasted_site, start, query, target):
+    check_row(search_tab, lambda p: pasted_site["url"] + p, start, query, [target], "http, pasted errors")
 
 
 @pytest.mark.parametrize(("start", "query", "target"), PASTED_ROWS, ids=[f"{s}:{q[:40]}" for s, q, _ in PASTED_ROWS])
-def test_pasted_error_over_file(search_page, pasted_site, start, query, target):
+def test_pasted_error_over_file(search_tab, pasted_site, start, query, target):
     root = Path(pasted_site["offline_root"])
-    check_row(search_page, lambda p: (root / p).as_uri(), start, query, [target], "file, pasted errors")
+    check_row(search_tab, lambda p: (root / p).as_uri(), start, query, [target], "file, pasted errors")
 
 
 def test_highlight_marks_accented_word_for_unaccented_query(search_page, server):
