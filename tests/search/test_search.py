@@ -126,19 +126,23 @@ PASTED_ERRORS = [
     ("exec /usr/local/bin/docker-entrypoint.sh: exec format error", "exec-format-error"),
     (f'docker: Error response from daemon: Conflict. The container name "/web" is already in use by container '
      f'"{ID}". You have to remove (or rename) that container to be able to reuse that name.',
-     "conflict-the-container-name-is-already-in-use"),
+     "is-already-in-use-by-container"),
     (f"docker: Error response from daemon: driver failed programming external connectivity on endpoint web "
      f"({ID}): Bind for 0.0.0.0:8080 failed: port is already allocated", "port-is-already-allocated"),
     (f"docker: Error response from daemon: driver failed programming external connectivity on endpoint db "
      f"({ID}): Error starting userland proxy: listen tcp4 0.0.0.0:5432: bind: address already in use",
      "address-already-in-use"),
+    ("docker: Error response from daemon: failed to bind host port 127.0.0.1:5432/tcp: address already in use",
+     "address-already-in-use"),
     ("the input device is not a TTY", "the-input-device-is-not-a-tty"),
     (f"Error response from daemon: Container {ID} is not running", "container-is-not-running"),
     ("Error response from daemon: No such container: web", "no-such-container"),
-    ('failed to compute cache key: "/requirements.txt" not found: not found', "failed-to-compute-cache-key-not-found"),
+    ('failed to compute cache key: "/requirements.txt" not found: not found', "failed-to-compute-cache-key"),
+    ('failed to compute cache key: failed to calculate checksum of ref 4e567abb-18fd-4dce-9ad1-30aec459e2a9::99auxgi6855'
+     '9pmdf2srzvlwo5: "/requirements.txt": not found', "failed-to-compute-cache-key"),
     ("exec /app/entrypoint.sh: no such file or directory", "exec-entrypointsh-no-such-file-or-directory"),
-    ("Exited (137) 3 minutes ago", "exited-137-oomkilled"),
-    ("OOMKilled", "exited-137-oomkilled"),
+    ("Exited (137) 3 minutes ago", "exited-137"),
+    ("OOMKilled", "exited-137"),
     ("Error response from daemon: Error processing tar file(exit status 1): write /dados/backup.tar: "
      "no space left on device", "no-space-left-on-device"),
     (f"Error response from daemon: remove dados: volume is in use - [{ID}]", "volume-is-in-use"),
