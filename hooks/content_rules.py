@@ -91,6 +91,8 @@ def html_findings(html: str) -> list[tuple[str, str]]:
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,6})(?:[ \t]|$)")
+# The delimiter row under a Markdown table header: | --- | :---: |
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ADMONITION = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+\S")
 
 
@@ -139,6 +141,12 @@ def source_problems(text: str) -> list[tuple[int, str]]:
                 problems.append((number + offset, f"heading level {level} after level {previous}: "
                                                   f"use {'#' * (previous + 1)} (levels may not skip)"))
             previous = level
+        following_line = lines[index + 1][1] if index + 1 < len(lines) else ""
+        if line.lstrip().startswith("|") and _TABLE_RULE.match(following_line):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if "" in cells:
+                problems.append((number + offset, "table header with an empty cell: screen readers announce "
+                                                  "nothing for that column (axe empty-table-header); name it"))
         admonition = _ADMONITION.match(line)
         if admonition:
             indent = len(admonition["indent"].expandtabs(4))

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from helpers import CHROMIUM, ROOT, block_non_file_requests, copy_project, mkdocs_build, require
+from helpers import CHROMIUM, ROOT, block_non_file_requests, mkdocs_build, require
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")  # "gw0", "gw1"… under xdist, else None
 # The process whose end ends the run: xdist's controller is each worker's parent.
@@ -152,36 +152,6 @@ def offline_zip(offline_edition) -> Path:
 def offline_root(offline_edition) -> Path:
     """The unzipped edition's top folder (tests only read it)."""
     return Path(offline_edition["root"])
-
-
-# --- A copy of the project with a test page of error messages (tests/search). ---
-
-
-def _pasted(directory: Path) -> dict:
-    """The site with tests/search/pasted_errors.py's page, built and served like
-    the real one, and its offline edition (read in place, not zipped)."""
-    sys.path.insert(0, str(ROOT / "tests" / "search"))
-    import pasted_errors
-
-    directory.mkdir()
-    project = copy_project(directory / "project", ("mkdocs.yml", "docs", "overrides", "hooks", "includes"))
-    (project / "tools").symlink_to(ROOT / "tools")  # the offline build copies the iframe-worker shim from there
-    pasted_errors.add_page(project)
-    site = directory / "site"
-    url = start_server(site)
-    result = mkdocs_build(project, site, env={"SITE_URL": url})
-    assert result.returncode == 0, f"strict build with the pasted-errors page failed:\n{result.stdout}\n{result.stderr}"
-    offline = directory / "docker-basico-offline"  # the name run_query strips from file:// links
-    result = mkdocs_build(project, offline, env={"OFFLINE": "true"})
-    assert result.returncode == 0, f"offline build with the pasted-errors page failed:\n{result.stdout}\n{result.stderr}"
-    return {"url": url, "offline_root": str(offline)}
-
-
-@pytest.fixture(scope="session")
-def pasted_site(tmp_path_factory) -> dict:
-    """{"url": the served site, "offline_root": its offline edition} with the
-    pasted-errors test page (tests/search/pasted_errors.py)."""
-    return once(tmp_path_factory, "pasted", _pasted)
 
 
 @pytest.fixture

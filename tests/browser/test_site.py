@@ -51,7 +51,7 @@ def test_navigation_between_pages(page, recorder, server):
     ("query", "expected_path"),
     [
         ("namespaces", "/conceitos.html"),
-        ("Dockerfile", "/docker-basics.html"),
+        ("Dockerfile", "/boas-praticas-dockerfile.html"),  # the page about writing Dockerfiles
         ("docker-machine", "/docker-machine-basics.html"),
     ],
 )

@@ -114,6 +114,8 @@ inject_unclosed_fence = page_fault("unclosed_fence", "```bash\ndocker ps\n\nText
 inject_unclosed_admonition = page_fault("unclosed_admonition", '!!! note "Nota"\n\nTexto que devia estar recuado.\n',
                                         "admonition with nothing indented")
 inject_skipped_heading = page_fault("skipped_heading", "#### Nível pulado\n\nTexto.\n", "heading level 4 after level 2")
+inject_empty_table_header = page_fault("empty_table_header", "| | A | B |\n| --- | --- | --- |\n| x | 1 | 2 |\n",
+                                       "table header with an empty cell")
 
 
 def inject_script_in_includes(project):
@@ -140,6 +142,7 @@ FAULTS = [
     inject_unclosed_fence,
     inject_unclosed_admonition,
     inject_skipped_heading,
+    inject_empty_table_header,
 ]
 
 

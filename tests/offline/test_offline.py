@@ -88,12 +88,13 @@ def test_language_switch_both_ways(file_page, offline_root, path):
     [
         ("index.html", "namespaces", "conceitos.html"),
         # Memory limits are taught on both pages (cgroups and the OOM kill on
-        # Conceitos, --memory on Containers); a Dockerfile on both too.
+        # Conceitos, --memory on Containers); Dockerfiles on Imagens, Conceitos and
+        # Dockerfile na prática.
         ("index.html", "memória", "container-basics.html conceitos.html"),
         ("index.html", "memoria", "container-basics.html conceitos.html"),
         ("docker-basics.html", "conteiner", ""),
         ("en/index.html", "namespaces", "conceitos.html"),
-        ("en/docker-basics.html", "Dockerfile", "docker-basics.html conceitos.html"),
+        ("en/docker-basics.html", "Dockerfile", "boas-praticas-dockerfile.html docker-basics.html conceitos.html"),
     ],
 )
 def test_search_under_file(file_page, offline_root, start, query, expected):
