@@ -77,8 +77,10 @@ system-deps:
 SUITES ?= tests
 JOBS   ?= 3
 # pytest exits 5 when it collected nothing: an empty suite is a failure.
+# /usr/sbin on PATH: the executed examples start dockerd and run debootstrap and
+# iptables, which a non-root user's PATH on Debian does not list.
 test: $(VENV)/.test-deps tools/node_modules/.package-lock.json system-deps build
-	@$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(SUITES); rc=$$?; \
+	@PATH="$$PATH:/usr/local/sbin:/usr/sbin:/sbin" $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup $(SUITES); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest não coletou nenhum teste (exit 5)." >&2; exit 1; fi; \
 	exit $$rc
 
