@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from dx_engine import can_be_root
 from dx_outputs import compare
 from helpers import DOCS, require
 from markdown_blocks import blocks
@@ -80,10 +81,9 @@ def test_permission_denied_on_the_docker_socket(tmp_path):
     """A user outside the socket's group (here `nobody`) connects to a root-owned socket
     with mode 0660, as the docker.io package installs it."""
     # Root switches to nobody itself; a CI runner's user does it through passwordless sudo.
-    as_root = [] if os.geteuid() == 0 else ["sudo", "-n"]
-    can_switch = not as_root or (shutil.which("sudo") is not None
-                                 and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0)
+    can_switch, _ = can_be_root()
     require(can_switch and shutil.which("setpriv") is not None, "root or passwordless sudo, and setpriv, to run as nobody")
+    as_root = [] if os.geteuid() == 0 else ["sudo", "-n"]
     base = tmp_path / "run"
     base.mkdir()
     for folder in (tmp_path, base):
