@@ -197,3 +197,58 @@ def output_block_problems(path: Path) -> list[str]:
             problems.append(f"{b.where}: .no-check is for output blocks (```text); a command that does not run "
                             "is .no-exec")
     return problems
+
+
+# --- { .bash .settles }: a block that reads state the engine records a moment later ----
+# Some state is written by the engine shortly after the command before it returned (moby
+# daemon/monitor.go: the `oom` event sets State.OOMKilled apart from the exit). A reader
+# types the next command seconds later; tests/docs_exec runs it milliseconds later, so it
+# runs a `.settles` block again until its output matches. Only commands that read can be
+# repeated without changing what they read.
+
+SETTLES_CLASS = "settles"
+READ_ONLY_COMMANDS = [
+    ("docker", "ps"), ("docker", "container", "ls"), ("docker", "container", "ps"),
+    ("docker", "inspect"), ("docker", "container", "inspect"),
+    ("docker", "logs"), ("docker", "container", "logs"),
+    ("docker", "image", "ls"), ("docker", "images"),
+    ("docker", "compose", "ps"), ("docker", "compose", "logs"),
+]
+
+
+def _writes_a_file(command: str) -> bool:
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = command.split()
+    return any(re.match(r"^\d?>>?(?!&)", word) or re.match(r"^&>", word) for word in words)
+
+
+def _is_read_only(command: str) -> bool:
+    words = tokens(command)
+    return not _writes_a_file(command) and \
+        any(tuple(words[:len(prefix)]) == prefix for prefix in READ_ONLY_COMMANDS)
+
+
+def settles_block_problems(path: Path) -> list[str]:
+    """`.settles` blocks that run something other than a read-only docker command, or
+    whose output is not checked (then nothing could settle)."""
+    found = blocks(path)
+    checked = {o.command.line for o in output_blocks(path) if o.checked and o.command is not None}
+    allowed = ", ".join(" ".join(p) for p in READ_ONLY_COMMANDS)
+    problems = []
+    for block in found:
+        if SETTLES_CLASS not in block.classes:
+            continue
+        if block.lang not in SHELL_LANGS or not block.runnable or "fails" in block.classes:
+            problems.append(f"{block.where}: .settles is for a runnable ```bash block that reads state "
+                            "(not with .no-exec or .fails)")
+            continue
+        for line_no, command in shell_commands(block):
+            for part in split_pipeline(command):
+                if part != "SUBST" and not _is_read_only(part):
+                    problems.append(f"{path.as_posix()}:{line_no}: `{part}` in a .settles block: the block runs "
+                                    f"again until its output matches, so it may only read ({allowed})")
+        if block.line not in checked:
+            problems.append(f"{block.where}: a .settles block needs a checked ```text output block right after it")
+    return problems

@@ -36,7 +36,8 @@ from pathlib import Path
 import pytest
 
 from helpers import DOCS, ROOT
-from markdown_blocks import output_block_problems, output_blocks, shell_commands
+from markdown_blocks import (SHELL_LANGS, blocks, output_block_problems, output_blocks, settles_block_problems,
+                             shell_commands)
 
 # What the page helpers were told to use for the three images every page relies on.
 BASE_IMAGES = {
@@ -322,6 +323,67 @@ def test_marked_output_blocks_pass(tmp_path):
     found = output_blocks(page)
     assert [o.checked for o in found] == [False, True]
     assert found[0].reason == "o login não roda nos testes"
+
+
+
+# --- { .bash .settles }: only reads, and its output is checked ----------------------------
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_settles_blocks_only_read_and_are_checked(path):
+    problems = settles_block_problems(path)
+    assert not problems, "\n".join(problems)
+
+
+SETTLES_OK = "``` { .bash .settles }\ndocker inspect --format '{{.State.OOMKilled}}' x\n```\n\n```text\ntrue\n```\n"
+
+
+@pytest.mark.parametrize("text,expected", [
+    (SETTLES_OK.replace("docker inspect", "docker rm x\ndocker inspect"), "`docker rm x` in a .settles block"),
+    (SETTLES_OK.replace("docker inspect --format '{{.State.OOMKilled}}' x",
+                        "docker inspect --format '{{.State.OOMKilled}}' x > estado.txt"), "in a .settles block"),
+    (SETTLES_OK.replace("' x", "' x | tee estado.txt"), "`tee estado.txt` in a .settles block"),
+    (SETTLES_OK.replace("```text", "``` { .text .no-check title=\"Saída não conferida nos testes: motivo longo\" }"),
+     "needs a checked ```text output block"),
+    (SETTLES_OK.split("\n\n")[0] + "\n", "needs a checked ```text output block"),
+    (SETTLES_OK.replace(".settles", ".fails .settles"), "not with .no-exec or .fails"),
+])
+def test_settles_rules_fail_on_bad_input(tmp_path, text, expected):
+    page = tmp_path / "pagina.md"
+    page.write_text(text, encoding="utf-8")
+    problems = settles_block_problems(page)
+    assert any(expected in p for p in problems), problems
+    assert settles_block_problems(_write(tmp_path / "boa.md", SETTLES_OK)) == []
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+MARKERS = ("fails", "settles", "no-exec")
+
+
+def marker_classes(path: Path) -> list[list[str]]:
+    """The harness's markers on each command block, in page order."""
+    return [sorted(c for c in b.classes if c in MARKERS) for b in blocks(path) if b.lang in SHELL_LANGS]
+
+
+TRANSLATED = [p for p in SOURCES if p.with_name(p.stem + ".en.md").exists()]
+
+
+@pytest.mark.parametrize("source", TRANSLATED, ids=lambda p: p.name)
+def test_english_edition_marks_its_command_blocks_the_same(source):
+    """tests/docs_exec reads the markers on the Portuguese page and compares the English
+    output blocks with the same run: both editions must mark the same blocks."""
+    english = source.with_name(source.stem + ".en.md")
+    assert marker_classes(english) == marker_classes(source), \
+        f"{english.name} and {source.name} mark their command blocks differently (.fails, .settles, .no-exec)"
+
+
+def test_marker_rule_fails_on_bad_input(tmp_path):
+    pt = _write(tmp_path / "pagina.md", SETTLES_OK)
+    en = _write(tmp_path / "pagina.en.md", SETTLES_OK.replace(" .settles", ""))
+    assert marker_classes(pt) != marker_classes(en)
 
 
 # --- no checked output waits on a fixed delay ------------------------------------------

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,7 +109,22 @@ class DocsEngine:
     def runner(self, config_dir: Path) -> Runner:
         """A page runner wired to this engine (dx_standins adapts outputs only for local stand-ins)."""
         return Runner(env=self.page_env(config_dir), images_local=self.images.local,
-                      pulled_fresh=self.refresh_for_pull, image_created=self.image_created)
+                      pulled_fresh=self.refresh_for_pull, image_created=self.image_created,
+                      oom_lost=self.oom_lost)
+
+    def oom_lost(self, container: str, since: float) -> bool:
+        """Whether the engine logged an `oom` event for `container` after its last `die`
+        (since the Unix time `since`) and still says State.OOMKilled=false: the test engine,
+        Docker 20.10, sets the flag only from the exit event (dx_scenario.OOM_AFTER_EXIT)."""
+        if self.docker("inspect", "--format", "{{.State.OOMKilled}}", container).strip() != "false":
+            return False
+        return oom_after_last_die(self.container_events(container, since))
+
+    def container_events(self, container: str, since: float) -> list[str]:
+        """The `die` and `oom` events the engine logged for `container` since `since`, in order."""
+        return self.docker("events", "--since", f"{since:.3f}", "--until", f"{time.time():.3f}",
+                           "--filter", f"container={container}", "--filter", "event=die",
+                           "--filter", "event=oom", "--format", "{{.Action}}").split()
 
     def image_created(self, short_ids: list[str]) -> dict[str, int]:
         """Creation second of each image still present (what the engine sorts image lists by)."""
@@ -207,6 +223,14 @@ class DocsEngine:
             else:
                 self.base_ids[image] = now  # a page's own pull may bring a newer version
         return left
+
+
+def oom_after_last_die(actions: list[str]) -> bool:
+    """`oom` came after the last `die` (the OOM delivered after the exit)."""
+    if "die" not in actions:
+        return False
+    last_die = len(actions) - 1 - actions[::-1].index("die")
+    return "oom" in actions[last_die + 1:]
 
 
 def provision_session(engine: Engine, clients: Clients) -> "DocsEngine":

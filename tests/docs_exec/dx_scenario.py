@@ -12,6 +12,12 @@ Conventions of the pages (CONTRIBUTING.md):
   must exit non-zero (the block fails if it succeeds, or if an earlier command fails),
   and its stdout and stderr are compared with the text block after it; ``cd`` and
   ``export`` in such a block do not carry over;
+- a ``{ .bash .settles }`` block reads state the engine records a moment after the
+  command before it returned (an ``oom`` event sets State.OOMKilled apart from the
+  exit): when its output differs from the page, it runs again, after a short pause,
+  until it matches or ``settle_bound`` seconds passed; the report says how many runs it
+  took. It may only contain read-only docker commands and must be followed by a checked
+  output block (markdown_blocks.settles_block_problems);
 - an output block marked ``{ .text .no-check title="Saída não conferida nos testes: REASON" }``
   is not compared, and REASON is reported (markdown_blocks.output_block_problems: every
   other output block must follow a command that runs).
@@ -33,7 +39,8 @@ from pathlib import Path
 
 import dx_standins
 from dx_outputs import IMAGE_ROW, IMAGE_TABLE_HEADER, Comparison, collapse, compare
-from markdown_blocks import SHELL_LANGS, Block, blocks, is_file_block, output_blocks, shell_commands
+from markdown_blocks import (SETTLES_CLASS, SHELL_LANGS, Block, blocks, is_file_block, output_blocks,
+                             settles_block_problems, shell_commands, tokens)
 
 NO_EXEC_PREFIX = re.compile(r"^\s*(?:Não executado nos testes|Not run in the tests)\s*:\s*", re.IGNORECASE)
 PULL = re.compile(r"^(\s*)docker\s+(?:image\s+)?pull\s+(\S+)\s*$")
@@ -41,6 +48,17 @@ RUNNABLE_LANGS = {"bash", "sh", "shell"}
 BLOCK_TIMEOUT = 300
 FAIL_MARK = "__DKB_FAIL__"
 FAILS_CLASS = "fails"  # { .bash .fails }: a block whose last command is expected to fail
+SETTLE_BOUND = 10.0  # seconds a .settles block may run again until its output matches
+SETTLE_PAUSE = 0.2  # seconds between two runs of a .settles block
+# The one thing the test engine never records, however long a .settles block waits.
+OOM_AFTER_EXIT = (
+    "Docker 20.10 (the test engine) records State.OOMKilled only with the exit: when containerd "
+    "delivers the OOM event after the exit (https://github.com/containerd/containerd/issues/8180), "
+    "20.10 logs the `oom` event and leaves the flag false for good (measured on 20.10.24: 2 of 40 "
+    "OOM runs under CPU load, `die` before `oom`, false after 10 s). Newer engines set the flag on "
+    "the `oom` event itself (https://github.com/moby/moby/blob/v28.2.2/daemon/monitor.go, "
+    "ProcessEvent), which is what the pages show.")
+OOM_FIELD = "{{.State.OOMKilled}}"
 
 RUNNER = r"""set -e -o pipefail
 trap 'rc=$?; printf "\n%s %s %s\n" "__DKB_FAIL__" "$LINENO" "$BASH_COMMAND"; exit $rc' ERR
@@ -61,6 +79,7 @@ class Step:
     reason: str = ""
     unchecked: str = ""  # the page's reason for not checking the output block (.no-check)
     fails: bool = False  # { .bash .fails }: the block's last command must exit non-zero
+    settles: bool = False  # { .bash .settles }: run again until the output matches (read-only commands)
 
 
 @dataclass
@@ -75,6 +94,7 @@ class BlockResult:
     comparison: Comparison | None = None
     output_note: str = ""
     seconds: float = 0.0
+    runs: int = 1  # how many times the block ran (more than 1 only for a .settles block)
 
 
 @dataclass
@@ -143,7 +163,7 @@ def plan(path: Path) -> list[Step]:
                 steps.append(Step(block, "unrunnable", reason=f"a runnable ```{block.lang} block: only bash runs here; "
                                                                 "mark it .no-exec with a reason"))
                 continue
-            step = Step(block, "run", fails=FAILS_CLASS in block.classes)
+            step = Step(block, "run", fails=FAILS_CLASS in block.classes, settles=SETTLES_CLASS in block.classes)
             if following is not None:
                 if following.reason is not None:
                     step.unchecked = following.reason
@@ -163,6 +183,26 @@ def syntax_check(block: Block) -> str | None:
     if result.returncode == 0:
         return None
     return result.stderr.strip() or f"bash -n exited with {result.returncode}"
+
+
+def _inspected(command: str) -> list[str]:
+    """The containers a `docker [container] inspect` command names."""
+    words = tokens(command)
+    if words[:2] == ["docker", "inspect"]:
+        words = words[2:]
+    elif words[:3] == ["docker", "container", "inspect"]:
+        words = words[3:]
+    else:
+        return []
+    names, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in ("--format", "-f", "--type"):
+            skip = True
+        elif not word.startswith("-"):
+            names.append(word)
+    return names
 
 
 def _command_at(block: Block, body_line: int) -> str:
@@ -185,6 +225,11 @@ class Runner:
     # short image IDs -> their creation second (dx_outputs: rows of image listings)
     image_created: callable = None
     differences: list | None = None  # dx_standins.DIFFERENCES unless a test gives others
+    settle_bound: float = SETTLE_BOUND  # a .settles block runs again until this many seconds passed
+    settle_pause: float = SETTLE_PAUSE
+    # oom_lost(container, since): the engine logged `oom` after the container's exit but
+    # says OOMKilled=false (OOM_AFTER_EXIT); None: never bridged
+    oom_lost: callable = None
 
     def run(self, path: Path, work: Path, state: Path, stop_after_failure: bool = True) -> PageResult:
         result = PageResult(page_id(path), path)
@@ -200,9 +245,19 @@ class Runner:
         (state / "cwd").write_text(str(work))
         (state / "runner.sh").write_text(RUNNER)
         started = time.perf_counter()
+        self._page_started = time.time()
         failed = False
+        # A .settles block that could change what it reads, or has no checked output, is not run.
+        refused: dict[int, list[str]] = {}
+        for problem in settles_block_problems(path):
+            line = int(re.search(r":(\d+): ", problem).group(1))
+            owner = max((b.line for b in blocks(path) if b.lang in SHELL_LANGS and b.line <= line), default=line)
+            refused.setdefault(owner, []).append(problem)
         for n, step in enumerate(plan(path)):
             block = step.block
+            if block.line in refused:
+                result.results.append(BlockResult(block.line, "run", "failed", "; ".join(refused[block.line])))
+                continue
             if step.kind == "skip":
                 error = syntax_check(block)
                 status = "failed" if error else "skipped"
@@ -257,6 +312,50 @@ class Runner:
             self.pulled_fresh(pulls)
         script = state / f"block-{n:03d}-line{block.line}.sh"
         script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        first = time.perf_counter()
+        runs = 1
+        outcome = self._run_script(block, step, state, script, commands, only_pulls)
+        # { .bash .settles }: the state it reads is recorded a moment later; read it again.
+        while step.settles and outcome.status == "failed" and not outcome.command \
+                and time.perf_counter() - first + self.settle_pause < self.settle_bound:
+            time.sleep(self.settle_pause)
+            runs += 1
+            outcome = self._run_script(block, step, state, script, commands, only_pulls)
+        if step.settles and outcome.status == "failed" and not outcome.command:
+            bridged = self._oom_bridge(block, step, state, script, commands, only_pulls)
+            if bridged is not None:
+                runs += 1
+                outcome = bridged
+        if step.settles:
+            outcome.runs = runs
+            elapsed = time.perf_counter() - first
+            if outcome.status == "failed" and not outcome.command:
+                outcome.reason += f" (a .settles block: still different after {runs} runs in {elapsed:.1f} s)"
+            elif outcome.status == "passed":
+                note = f"settled after {runs} run" + ("s" if runs > 1 else "") + f" ({elapsed:.1f} s)"
+                outcome.output_note = "; ".join(filter(None, [outcome.output_note, note]))
+        return outcome
+
+    def _oom_bridge(self, block: Block, step: Step, state: Path, script: Path, commands: list[str],
+                    only_pulls: bool) -> BlockResult | None:
+        """The block's output never settled and it reads {{.State.OOMKilled}}: if the engine
+        logged the OOM after the exit and lost the flag (OOM_AFTER_EXIT), read the rest of
+        the block again with the flag the event log proves (`{{true}}`), and say so."""
+        if self.oom_lost is None or OOM_FIELD not in script.read_text(encoding="utf-8"):
+            return None
+        names = [name for command in commands if OOM_FIELD in command for name in _inspected(command)]
+        if not names or not all(self.oom_lost(name, getattr(self, "_page_started", 0.0)) for name in names):
+            return None
+        bridged = script.with_name(script.stem + "-oom.sh")
+        bridged.write_text(script.read_text(encoding="utf-8").replace(OOM_FIELD, "{{true}}"), encoding="utf-8")
+        outcome = self._run_script(block, step, state, bridged, commands, only_pulls)
+        outcome.output_note = "; ".join(filter(None, [
+            outcome.output_note, f"OOMKilled adapted for the test engine ({', '.join(names)}: `oom` logged after "
+            "the exit, State.OOMKilled left false; dx_scenario.OOM_AFTER_EXIT)"]))
+        return outcome
+
+    def _run_script(self, block: Block, step: Step, state: Path, script: Path, commands: list[str],
+                    only_pulls: bool) -> BlockResult:
         start = time.perf_counter()
         try:
             proc = subprocess.run(["bash", "--noprofile", "--norc", str(state / "runner.sh"), str(script)],

@@ -454,3 +454,130 @@ def test_host_lock_makes_runs_take_turns(tmp_path, monkeypatch):
         assert waited >= 0.5
     holder.wait(timeout=10)
     assert (tmp_path / "docker-basico-pages.lock").exists()
+
+
+# --- { .bash .settles }: state the engine records a moment after the command before --
+
+SETTLES_PAGE = """# P
+
+``` { .bash .settles }
+docker inspect --format '{{.State.ExitCode}} {{.State.OOMKilled}}' ctr-oom
+```
+
+```text
+137 true
+```
+"""
+
+# A stand-in `docker` that reads `false` until its Nth call (DKB_TRUE_FROM), like an
+# engine that records the OOM a moment after the exit; a `{{true}}` template prints true.
+FAKE_DOCKER = """#!/bin/bash
+n=$(( $(cat "$DKB_CALLS" 2>/dev/null || echo 0) + 1 ))
+echo "$n" > "$DKB_CALLS"
+echo "$*" >> "$DKB_CALLS.log"
+case "$*" in
+  *'{{true}}'*) echo "137 true" ;;
+  inspect*) if [ "$n" -ge "$DKB_TRUE_FROM" ]; then echo "137 true"; else echo "137 false"; fi ;;
+  *) echo "unexpected: $*" >&2; exit 1 ;;
+esac
+"""
+
+
+def _settles_runner(tmp_path, true_from, **kwargs):
+    import os
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "docker").write_text(FAKE_DOCKER, encoding="utf-8")
+    (bin_dir / "docker").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "DKB_CALLS": str(tmp_path / "calls"),
+           "DKB_TRUE_FROM": str(true_from)}
+    return Runner(env=env, images_local=True, **kwargs)
+
+
+def _run_page(tmp_path, runner, text):
+    page = tmp_path / "pagina.md"
+    page.write_text(text, encoding="utf-8")
+    return runner.run(page, tmp_path / "work", tmp_path / "state", stop_after_failure=False).results
+
+
+def test_a_settles_block_runs_again_until_its_output_matches(tmp_path):
+    runner = _settles_runner(tmp_path, true_from=3, settle_bound=5.0, settle_pause=0.05)
+    [result] = _run_page(tmp_path, runner, SETTLES_PAGE)
+    assert (result.status, result.runs) == ("passed", 3), (result.status, result.runs, result.reason)
+    assert "settled after 3 runs" in result.output_note, result.output_note
+    # Without .settles, the first reading is the one compared.
+    (tmp_path / "plain").mkdir()
+    runner = _settles_runner(tmp_path / "plain", true_from=3)
+    [result] = _run_page(tmp_path / "plain", runner, SETTLES_PAGE.replace(" .settles", ""))
+    assert (result.status, result.runs) == ("failed", 1)
+
+
+def test_a_settles_block_that_never_matches_fails_after_the_bound(tmp_path):
+    import time
+    runner = _settles_runner(tmp_path, true_from=10_000, settle_bound=1.0, settle_pause=0.05)
+    started = time.perf_counter()
+    [result] = _run_page(tmp_path, runner, SETTLES_PAGE)
+    took = time.perf_counter() - started
+    assert result.status == "failed" and result.runs >= 2, (result.status, result.runs)
+    assert 0.9 < took < 1.0 + 2.0, took  # the bound, plus at most one last run
+    assert f"still different after {result.runs} runs" in result.reason, result.reason
+    assert result.comparison.problems == ["no line like: 137 true"], result.comparison.problems
+
+
+def test_a_settles_block_may_only_read(tmp_path):
+    runner = _settles_runner(tmp_path, true_from=1)
+    page = SETTLES_PAGE.replace("docker inspect", "docker rm --force ctr-oom\ndocker inspect")
+    [result] = _run_page(tmp_path, runner, page)
+    assert result.status == "failed", result
+    assert "pagina.md:4: `docker rm --force ctr-oom` in a .settles block" in result.reason, result.reason
+    assert not (tmp_path / "calls").exists(), "the refused block must not run"
+
+
+def test_an_oom_the_engine_logged_after_the_exit_is_bridged_only_with_that_evidence(tmp_path):
+    """Docker 20.10 leaves OOMKilled=false when containerd delivers the OOM after the exit
+    (dx_scenario.OOM_AFTER_EXIT): the block is read once more with the flag the event log
+    proves, and only then."""
+    asked = []
+
+    def logged(answer):
+        def oom_lost(name, since):
+            asked.append(name)
+            return answer
+        return oom_lost
+
+    runner = _settles_runner(tmp_path, true_from=10_000, settle_bound=0.3, settle_pause=0.05,
+                             oom_lost=logged(True))
+    [result] = _run_page(tmp_path, runner, SETTLES_PAGE)
+    assert result.status == "passed" and asked == ["ctr-oom"], (result.status, result.reason, asked)
+    assert "OOMKilled adapted for the test engine" in result.output_note, result.output_note
+    other = tmp_path / "sem-evento"
+    other.mkdir()
+    runner = _settles_runner(other, true_from=10_000, settle_bound=0.3, settle_pause=0.05, oom_lost=logged(False))
+    [result] = _run_page(other, runner, SETTLES_PAGE)
+    assert result.status == "failed" and "adapted" not in result.output_note, (result.status, result.output_note)
+
+
+def test_settles_oom_evidence_order():
+    from dx_clients import oom_after_last_die
+    assert oom_after_last_die(["die", "oom"])
+    assert oom_after_last_die(["oom", "die", "die", "oom"])
+    assert not oom_after_last_die(["oom", "die"])
+    assert not oom_after_last_die(["oom"]) and not oom_after_last_die([])
+
+
+def test_settles_oom_evidence_comes_from_the_engines_event_log(docs_engine, tmp_path):
+    """The engine's event log, as DocsEngine.oom_lost reads it: an OOM-killed container
+    has both events; one stopped by `docker kill` has no `oom`, and nothing is bridged."""
+    import time
+    since = time.time() - 1
+    docs_engine.docker("run", "--name", "settles-oom", "--memory", "16m", "--memory-swap", "16m",
+                       "busybox", "tail", "/dev/zero")
+    docs_engine.docker("run", "--detach", "--name", "settles-kill", "busybox", "sleep", "60")
+    docs_engine.docker("kill", "settles-kill")
+    try:
+        assert sorted(docs_engine.container_events("settles-oom", since)) == ["die", "oom"]
+        assert docs_engine.container_events("settles-kill", since) == ["die"]
+        assert not docs_engine.oom_lost("settles-kill", since)
+    finally:
+        docs_engine.docker("rm", "--force", "settles-oom", "settles-kill")
+        docs_engine.reset()
