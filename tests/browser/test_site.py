@@ -68,15 +68,28 @@ def current_scheme(page) -> str:
     return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
 
 
+def root_color_scheme(page) -> str:
+    """The root element's color scheme (the page's scrollbar): extra.css sets it, since
+    overrides/main.html keeps Material's <meta name="color-scheme"> out (issue 17)."""
+    return page.evaluate("getComputedStyle(document.documentElement).colorScheme")
+
+
 def test_palette_toggle_switches_and_persists(page, server):
     page.emulate_media(color_scheme="light")
     page.goto(server, wait_until="networkidle")
     # First palette entry follows the system; with a light system it renders "default".
     assert current_scheme(page) == "default"
+    assert root_color_scheme(page) != "dark"
+    # hooks/startup.py writes <body data-md-color-switching> (transitions off); Material's
+    # palette takes it off once mounted, or transitions would stay off for good.
+    expect(page.locator("body")).not_to_have_attribute("data-md-color-switching", "")
     click_palette_toggle(page, 2)  # automatic -> light -> dark
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    assert root_color_scheme(page) == "dark"
     page.goto(server + "docker-basics.html", wait_until="networkidle")
     assert current_scheme(page) == "slate", "dark scheme did not persist across pages"
+    assert root_color_scheme(page) == "dark"
+    expect(page.locator("body")).not_to_have_attribute("data-md-color-switching", "")
 
 
 def test_copy_button_copies_a_command(page, context, server):
