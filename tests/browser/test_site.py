@@ -92,6 +92,22 @@ def test_palette_toggle_switches_and_persists(page, server):
     expect(page.locator("body")).not_to_have_attribute("data-md-color-switching", "")
 
 
+def test_code_blocks_mounted_on_scroll_have_no_unnamed_nav(page, server):
+    """With content.lazy (mkdocs.yml), Material adds each code block's <nav> around its
+    copy button when the block first comes into view; a11y.js must give those role=none
+    too (axe landmark-unique), not only the ones there at start-up."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "docker-basics.html", wait_until="networkidle")
+    blocks = page.locator("article .highlight pre")
+    last = blocks.nth(blocks.count() - 1)
+    assert last.locator("nav.md-code__nav").count() == 0, "the last block was mounted before it came into view"
+    last.scroll_into_view_if_needed()
+    expect(last.locator("nav.md-code__nav button.md-code__button")).to_be_attached()
+    navs = page.locator("nav.md-code__nav")
+    assert navs.count() >= 2
+    assert navs.evaluate_all("ns => ns.filter(n => n.getAttribute('role') !== 'none').length") == 0
+
+
 def test_copy_button_copies_a_command(page, context, server):
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.set_viewport_size({"width": 1280, "height": 900})
