@@ -37,9 +37,11 @@ document$.subscribe(function () {
     wrap.tabIndex = 0
   })
   // Material makes a scrollable code block focusable only where the device
-  // can hover, and takes tabindex away again on every resize; on touch
-  // screens (a phone with a keyboard, a screen reader) keep it focusable.
-  if (matchMedia("(hover)").matches) return
+  // can hover, only once it mounts the block (with content.lazy, when the
+  // block first comes into view: mkdocs.yml; Tab would skip the blocks below),
+  // and takes tabindex away again on every resize. Keep every scrollable
+  // block focusable from the start, on touch screens too (a phone with a
+  // keyboard, a screen reader).
   var CODE = ".highlight pre > code"
   var scrollable = function (code) {
     return code.scrollWidth > code.clientWidth
