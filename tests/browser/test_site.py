@@ -68,15 +68,44 @@ def current_scheme(page) -> str:
     return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
 
 
+def root_color_scheme(page) -> str:
+    """The root element's color scheme (the page's scrollbar): extra.css sets it, since
+    overrides/main.html keeps Material's <meta name="color-scheme"> out (issue 17)."""
+    return page.evaluate("getComputedStyle(document.documentElement).colorScheme")
+
+
 def test_palette_toggle_switches_and_persists(page, server):
     page.emulate_media(color_scheme="light")
     page.goto(server, wait_until="networkidle")
     # First palette entry follows the system; with a light system it renders "default".
     assert current_scheme(page) == "default"
+    assert root_color_scheme(page) != "dark"
+    # hooks/startup.py writes <body data-md-color-switching> (transitions off); Material's
+    # palette takes it off once mounted, or transitions would stay off for good.
+    expect(page.locator("body")).not_to_have_attribute("data-md-color-switching", "")
     click_palette_toggle(page, 2)  # automatic -> light -> dark
     expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    assert root_color_scheme(page) == "dark"
     page.goto(server + "docker-basics.html", wait_until="networkidle")
     assert current_scheme(page) == "slate", "dark scheme did not persist across pages"
+    assert root_color_scheme(page) == "dark"
+    expect(page.locator("body")).not_to_have_attribute("data-md-color-switching", "")
+
+
+def test_code_blocks_mounted_on_scroll_have_no_unnamed_nav(page, server):
+    """With content.lazy (mkdocs.yml), Material adds each code block's <nav> around its
+    copy button when the block first comes into view; a11y.js must give those role=none
+    too (axe landmark-unique), not only the ones there at start-up."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "docker-basics.html", wait_until="networkidle")
+    blocks = page.locator("article .highlight pre")
+    last = blocks.nth(blocks.count() - 1)
+    assert last.locator("nav.md-code__nav").count() == 0, "the last block was mounted before it came into view"
+    last.scroll_into_view_if_needed()
+    expect(last.locator("nav.md-code__nav button.md-code__button")).to_be_attached()
+    navs = page.locator("nav.md-code__nav")
+    assert navs.count() >= 2
+    assert navs.evaluate_all("ns => ns.filter(n => n.getAttribute('role') !== 'none').length") == 0
 
 
 def test_copy_button_copies_a_command(page, context, server):

@@ -1,8 +1,9 @@
 """Keyboard access to code blocks that scroll sideways on touch screens.
 
 Material makes a scrollable code block focusable only on devices that can
-hover; docs/assets/javascripts/a11y.js keeps it focusable on touch screens too
-(a phone with a keyboard, a screen reader). axe checks the page as loaded
+hover, once it mounts the block; docs/assets/javascripts/a11y.js keeps it
+focusable from the start and on touch screens too (a phone with a keyboard, a
+screen reader). axe checks the page as loaded
 (tests/quality/test_axe.py); this checks a block that starts to scroll after
 the phone turns from landscape to portrait.
 """
@@ -13,11 +14,16 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
+# Blocks are named by their position on the page: Material gives a <pre> its id only
+# when it mounts the block, and with content.lazy (mkdocs.yml) that waits until the
+# block comes into view.
 SCROLLABLE_WITHOUT_TABINDEX = """() => [...document.querySelectorAll('.highlight pre > code')]
-  .filter(code => code.scrollWidth > code.clientWidth && code.getAttribute('tabindex') !== '0')
-  .map(code => code.parentElement.id)"""
+  .map((code, index) => [code, index])
+  .filter(([code]) => code.scrollWidth > code.clientWidth && code.getAttribute('tabindex') !== '0')
+  .map(([, index]) => index)"""
 SCROLLABLE = """() => [...document.querySelectorAll('.highlight pre > code')]
-  .filter(code => code.scrollWidth > code.clientWidth).map(code => code.parentElement.id)"""
+  .map((code, index) => [code, index])
+  .filter(([code]) => code.scrollWidth > code.clientWidth).map(([, index]) => index)"""
 
 
 def test_code_that_starts_to_scroll_after_rotation_is_focusable(new_context, server):

@@ -15,21 +15,33 @@ new MutationObserver(function (records) {
   })
 }).observe(document.body, { childList: true })
 
-document$.subscribe(function () {
-  // Each code block gets <nav class="md-code__nav"> around its copy button:
-  // several unnamed navigation landmarks per page (axe: landmark-unique).
-  document.querySelectorAll("nav.md-code__nav").forEach(function (nav) {
-    nav.setAttribute("role", "none")
+// Each code block gets <nav class="md-code__nav"> around its copy button:
+// several unnamed navigation landmarks per page (axe: landmark-unique).
+// With content.lazy (mkdocs.yml), Material adds it when the block first
+// comes into view, so new ones are caught as they are added.
+var CODE_NAV = "nav.md-code__nav"
+var unnav = function (nav) { nav.setAttribute("role", "none") }
+new MutationObserver(function (records) {
+  records.forEach(function (record) {
+    record.addedNodes.forEach(function (node) {
+      if (node.matches && node.matches(CODE_NAV)) unnav(node)
+    })
   })
+}).observe(document.body, { childList: true, subtree: true })
+
+document$.subscribe(function () {
+  document.querySelectorAll(CODE_NAV).forEach(unnav)
   // Wide tables scroll inside .md-typeset__scrollwrap: let the keyboard
   // reach them (axe: scrollable-region-focusable).
   document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
     wrap.tabIndex = 0
   })
   // Material makes a scrollable code block focusable only where the device
-  // can hover, and takes tabindex away again on every resize; on touch
-  // screens (a phone with a keyboard, a screen reader) keep it focusable.
-  if (matchMedia("(hover)").matches) return
+  // can hover, only once it mounts the block (with content.lazy, when the
+  // block first comes into view: mkdocs.yml; Tab would skip the blocks below),
+  // and takes tabindex away again on every resize. Keep every scrollable
+  // block focusable from the start, on touch screens too (a phone with a
+  // keyboard, a screen reader).
   var CODE = ".highlight pre > code"
   var scrollable = function (code) {
     return code.scrollWidth > code.clientWidth
