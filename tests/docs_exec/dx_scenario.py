@@ -249,9 +249,10 @@ class Runner:
         failed = False
         # A .settles block that could change what it reads, or has no checked output, is not run.
         refused: dict[int, list[str]] = {}
+        shell_lines = [b.line for b in blocks(path) if b.lang in SHELL_LANGS]
         for problem in settles_block_problems(path):
             line = int(re.search(r":(\d+): ", problem).group(1))
-            owner = max((b.line for b in blocks(path) if b.lang in SHELL_LANGS and b.line <= line), default=line)
+            owner = max((start for start in shell_lines if start <= line), default=line)
             refused.setdefault(owner, []).append(problem)
         for n, step in enumerate(plan(path)):
             block = step.block
