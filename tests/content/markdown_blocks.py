@@ -106,11 +106,16 @@ def split_pipeline(command: str) -> list[str]:
     return parts
 
 
-def tokens(command: str) -> list[str]:
+def _words(command: str, comments: bool = False) -> list[str]:
+    """Shell words of ``command``; a line shlex cannot parse splits at spaces."""
     try:
-        words = shlex.split(command, comments=True)
+        return shlex.split(command, comments=comments)
     except ValueError:
-        words = command.split()
+        return command.split()
+
+
+def tokens(command: str) -> list[str]:
+    words = _words(command, comments=True)
     # Drop leading environment assignments (VAR=value docker ...) and redirections.
     while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
         words.pop(0)
@@ -217,10 +222,7 @@ READ_ONLY_COMMANDS = [
 
 
 def _writes_a_file(command: str) -> bool:
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        words = command.split()
+    words = _words(command)
     return any(re.match(r"^\d?>>?(?!&)", word) or re.match(r"^&>", word) for word in words)
 
 
@@ -230,16 +232,16 @@ def _is_read_only(command: str) -> bool:
         any(tuple(words[:len(prefix)]) == prefix for prefix in READ_ONLY_COMMANDS)
 
 
-def settles_block_problems(path: Path) -> list[str]:
+def settles_refusals(path: Path) -> dict[int, list[str]]:
     """`.settles` blocks that run something other than a read-only docker command, or
-    whose output is not checked (then nothing could settle)."""
-    found = blocks(path)
+    whose output is not checked (then nothing could settle): {block's first line: problems}."""
     checked = {o.command.line for o in output_blocks(path) if o.checked and o.command is not None}
     allowed = ", ".join(" ".join(p) for p in READ_ONLY_COMMANDS)
-    problems = []
-    for block in found:
+    refusals: dict[int, list[str]] = {}
+    for block in blocks(path):
         if SETTLES_CLASS not in block.classes:
             continue
+        problems = refusals.setdefault(block.line, [])
         if block.lang not in SHELL_LANGS or not block.runnable or "fails" in block.classes:
             problems.append(f"{block.where}: .settles is for a runnable ```bash block that reads state "
                             "(not with .no-exec or .fails)")
@@ -251,4 +253,9 @@ def settles_block_problems(path: Path) -> list[str]:
                                     f"again until its output matches, so it may only read ({allowed})")
         if block.line not in checked:
             problems.append(f"{block.where}: a .settles block needs a checked ```text output block right after it")
-    return problems
+    return {line: problems for line, problems in refusals.items() if problems}
+
+
+def settles_block_problems(path: Path) -> list[str]:
+    """Every problem of settles_refusals, in page order."""
+    return [problem for _, problems in sorted(settles_refusals(path).items()) for problem in problems]

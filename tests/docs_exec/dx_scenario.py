@@ -17,7 +17,7 @@ Conventions of the pages (CONTRIBUTING.md):
   exit): when its output differs from the page, it runs again, after a short pause,
   until it matches or ``settle_bound`` seconds passed; the report says how many runs it
   took. It may only contain read-only docker commands and must be followed by a checked
-  output block (markdown_blocks.settles_block_problems);
+  output block (markdown_blocks.settles_refusals);
 - an output block marked ``{ .text .no-check title="Saída não conferida nos testes: REASON" }``
   is not compared, and REASON is reported (markdown_blocks.output_block_problems: every
   other output block must follow a command that runs).
@@ -40,7 +40,7 @@ from pathlib import Path
 import dx_standins
 from dx_outputs import IMAGE_ROW, IMAGE_TABLE_HEADER, Comparison, collapse, compare
 from markdown_blocks import (SETTLES_CLASS, SHELL_LANGS, Block, blocks, is_file_block, output_blocks,
-                             settles_block_problems, shell_commands, tokens)
+                             settles_refusals, shell_commands, tokens)
 
 NO_EXEC_PREFIX = re.compile(r"^\s*(?:Não executado nos testes|Not run in the tests)\s*:\s*", re.IGNORECASE)
 PULL = re.compile(r"^(\s*)docker\s+(?:image\s+)?pull\s+(\S+)\s*$")
@@ -248,12 +248,7 @@ class Runner:
         self._page_started = time.time()
         failed = False
         # A .settles block that could change what it reads, or has no checked output, is not run.
-        refused: dict[int, list[str]] = {}
-        shell_lines = [b.line for b in blocks(path) if b.lang in SHELL_LANGS]
-        for problem in settles_block_problems(path):
-            line = int(re.search(r":(\d+): ", problem).group(1))
-            owner = max((start for start in shell_lines if start <= line), default=line)
-            refused.setdefault(owner, []).append(problem)
+        refused = settles_refusals(path)
         for n, step in enumerate(plan(path)):
             block = step.block
             if block.line in refused:
