@@ -289,3 +289,41 @@ def test_whitespace_hook_keeps_preformatted_text():
             '  <code>c\n   d</code>\n<script>if(a)\n  b()</script>\n')
     assert hook.collapse(html) == ('<div>\n<p>a\nb</p>\n</div>\n<pre><code>x\n    y\n\n  z</code></pre>\n'
                                    '<code>c\n   d</code>\n<script>if(a)\n  b()</script>\n')
+
+
+# --- hooks/abbreviations.py: a glossary tooltip at a term's first use per section -----
+
+def _abbreviations_hook():
+    import importlib.util
+
+    from helpers import ROOT
+
+    spec = importlib.util.spec_from_file_location("abbreviations", ROOT / "hooks" / "abbreviations.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_abbreviation_tooltips_at_first_use_in_each_section():
+    hook = _abbreviations_hook()
+    vm = '<abbr title="Virtual machine">VM</abbr>'
+    cli = '<abbr title="Command-line interface">CLI</abbr>'
+    html = (f"<p>{vm} e {cli}, outra {vm}</p><h3>Sub</h3><p>{vm}</p>"
+            f'<h2 id="b">B</h2><p>a <a href="#x">{vm}</a> e {vm}</p>')
+    assert hook.first_use_per_section(html) == (
+        f"<p>{vm} e {cli}, outra VM</p><h3>Sub</h3><p>VM</p>"
+        f'<h2 id="b">B</h2><p>a <a href="#x">{vm}</a> e VM</p>')
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_built_pages_mark_each_term_once_per_section(site_dir, lang):
+    """Every term keeps its tooltip at its first use in each <h2> section of every page."""
+    pages = [p for p in sorted(site_dir.glob("*.html" if lang == "pt" else "en/*.html"))]
+    marked = 0
+    for page in pages:
+        article = page.read_text(encoding="utf-8").split("<article", 1)[-1].split("</article>", 1)[0]
+        for section in re.split(r"(?=<h2[\s>])", article):
+            terms = re.findall(r"<abbr title=\"[^\"]*\">([^<]*)</abbr>", section)
+            assert len(terms) == len(set(terms)), f"{page.name}: {terms}"
+            marked += len(terms)
+    assert marked > 100, f"{lang}: only {marked} glossary terms marked: is includes/abbreviations.md still appended?"
