@@ -313,6 +313,9 @@ def test_abbreviation_tooltips_at_first_use_in_each_section():
     assert hook.first_use_per_section(html) == (
         f"<p>{vm} e {cli}, outra VM</p><h3>Sub</h3><p>VM</p>"
         f'<h2 id="b">B</h2><p>a <a href="#x">{vm}</a> e VM</p>')
+    # The term a definition list defines has its definition right below it.
+    assert hook.first_use_per_section(f"<dl><dt>{vm}</dt><dd>{cli} roda na {vm}</dd></dl><p>{cli}</p>") == (
+        f"<dl><dt>VM</dt><dd>{cli} roda na VM</dd></dl><p>CLI</p>")
 
 
 @pytest.mark.parametrize("lang", ["pt", "en"])
