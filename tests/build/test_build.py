@@ -330,3 +330,14 @@ def test_built_pages_mark_each_term_once_per_section(site_dir, lang):
             assert len(terms) == len(set(terms)), f"{page.name}: {terms}"
             marked += len(terms)
     assert marked > 100, f"{lang}: only {marked} glossary terms marked: is includes/abbreviations.md still appended?"
+
+
+def test_heading_permalinks_are_named_without_a_tooltip(site_dir):
+    """hooks/startup.py: the ¶ of every heading is named by aria-label, not title (a
+    title would be one more tooltip Material mounts at start-up)."""
+    links = []
+    for page in sorted(site_dir.glob("**/*.html")):
+        links += re.findall(r'<a class="headerlink"[^>]*>', page.read_text(encoding="utf-8"))
+    assert len(links) > 100, len(links)
+    bad = [link for link in links if " title=" in link or ' aria-label="' not in link]
+    assert not bad, bad[:3]
