@@ -18,7 +18,7 @@ change, so search and reading are unaffected. The term a definition list
 defines (``<dt>``, the glossary's entries) gets none: its definition is the
 next line.
 
-Counts on the built site (before -> after): glossario 217 -> 109, conceitos
+Counts on the built site (before -> after): glossario 217 -> 89, conceitos
 171 -> 82, docker-machine-basics 180 -> 59, docker-basics 134 -> 60.
 """
 
