@@ -278,13 +278,8 @@ def test_theme_html_stays_small(site_dir, page):
 
 
 def test_whitespace_hook_keeps_preformatted_text():
-    import importlib.util
+    import html_whitespace as hook  # hooks/html_whitespace.py (hooks/ is on sys.path above)
 
-    from helpers import ROOT
-
-    spec = importlib.util.spec_from_file_location("html_whitespace", ROOT / "hooks" / "html_whitespace.py")
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
     html = ('\n  <div>\n\n    <p>a\n      b</p>\n  </div>\n<pre><code>x\n    y\n\n  z</code></pre>\n'
             '  <code>c\n   d</code>\n<script>if(a)\n  b()</script>\n')
     assert hook.collapse(html) == ('<div>\n<p>a\nb</p>\n</div>\n<pre><code>x\n    y\n\n  z</code></pre>\n'
@@ -293,19 +288,11 @@ def test_whitespace_hook_keeps_preformatted_text():
 
 # --- hooks/abbreviations.py: a glossary tooltip at a term's first use per section -----
 
-def _abbreviations_hook():
-    import importlib.util
-
-    from helpers import ROOT
-
-    spec = importlib.util.spec_from_file_location("abbreviations", ROOT / "hooks" / "abbreviations.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+import abbreviations  # noqa: E402  (hooks/abbreviations.py; hooks/ is on sys.path above)
 
 
 def test_abbreviation_tooltips_at_first_use_in_each_section():
-    hook = _abbreviations_hook()
+    hook = abbreviations
     vm = '<abbr title="Virtual machine">VM</abbr>'
     cli = '<abbr title="Command-line interface">CLI</abbr>'
     html = (f"<p>{vm} e {cli}, outra {vm}</p><h3>Sub</h3><p>{vm}</p>"
