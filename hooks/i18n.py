@@ -9,7 +9,8 @@
 * The glossary tooltips of the page's language are appended through snippets
   (not on a page whose front matter says ``tooltips: false``).
 * ``<html lang>`` says ``pt-BR`` (Material's pt-BR strings say ``pt``),
-  ``hreflang`` alternates are absolute and include ``x-default``.
+  ``hreflang`` alternates are absolute and include ``x-default``; on the 404
+  pages, they and the language selector point at the two home pages.
 * English pages point Material's JavaScript ``base`` at the English root, so
   they load ``en/search/search_index.json`` (written by hooks/search.py) and
   only find English pages.
@@ -131,9 +132,29 @@ def on_post_page(output, page, config):
 _not_found: dict[str, str] = {}
 
 
+# The 404 page has no counterpart page in the other language: its language
+# links (the selector and the hreflang alternates) would otherwise point at
+# whichever page mkdocs-static-i18n rendered last. They point at each
+# language's home page, absolute, with x-default, like every other page.
+_LANGUAGE_LINK = re.compile(r'href="[^"]*" hreflang="(pt-BR|en)"')
+HOME_PAGES = {"pt-BR": "index.html", TRANSLATED: f"{TRANSLATED}/index.html"}
+
+
+def _home_page_language_links(output: str, site_url: str) -> str:
+    output = _LANGUAGE_LINK.sub(
+        lambda m: f'href="{urljoin(site_url, HOME_PAGES[m.group(1)])}" hreflang="{m.group(1)}"', output)
+    alternates = list(_ALTERNATE.finditer(output))
+    if alternates:
+        default = f'\n    <link rel="alternate" href="{urljoin(site_url, HOME_PAGES["pt-BR"])}" hreflang="x-default">'
+        output = output[: alternates[-1].end()] + default + output[alternates[-1].end():]
+    return output
+
+
 def on_post_template(output, template_name, config):
     if template_name == "404.html":
         output = _HTML_LANG.sub('<html lang="pt-BR"', output, count=1)
+        if config.get("site_url"):
+            output = _home_page_language_links(output, config["site_url"])
         _not_found["en" if '<html lang="en"' in output else "pt-BR"] = output
     return output
 

@@ -56,6 +56,17 @@ def test_localized_404_pages(site_dir):
     assert '<html lang="en"' in en and "Page not found" in en
 
 
+@pytest.mark.parametrize("path", ["404.html", "en/404.html"])
+def test_404_language_links_point_at_the_home_pages(site_dir, site_url, path):
+    # Without hooks/i18n.py's fix they pointed at the last page rendered.
+    html = (site_dir / path).read_text(encoding="utf-8")
+    homes = {"pt-BR": f"{site_url}index.html", "en": f"{site_url}en/index.html"}
+    alternates = dict((h, u) for u, h in re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', html))
+    assert alternates == {**homes, "x-default": homes["pt-BR"]}, f"{path}: {alternates}"
+    selector = dict((h, u) for u, h in re.findall(r'<a href="([^"]+)" hreflang="([^"]+)" class="md-select__link">', html))
+    assert selector == homes, f"{path}: language selector {selector}"
+
+
 @pytest.fixture
 def project(tmp_path):
     copy = tmp_path / "project"
