@@ -119,10 +119,16 @@ def on_post_page(output, page, config):
         return f'<link rel="alternate" href="{href}" hreflang="{match.group(2)}">'
 
     output = _ALTERNATE.sub(absolute, output)
-    if default_href:
-        last = list(_ALTERNATE.finditer(output))[-1]
-        output = output[: last.end()] + f'\n    <link rel="alternate" href="{default_href}" hreflang="x-default">' + output[last.end():]
-    return output
+    return _with_x_default(output, default_href) if default_href else output
+
+
+def _with_x_default(output: str, href: str) -> str:
+    """The x-default alternate, after the last hreflang alternate (if any)."""
+    alternates = list(_ALTERNATE.finditer(output))
+    if not alternates:
+        return output
+    end = alternates[-1].end()
+    return output[:end] + f'\n    <link rel="alternate" href="{href}" hreflang="x-default">' + output[end:]
 
 
 # mkdocs-static-i18n renders 404.html once per language, each time at the site
@@ -136,18 +142,14 @@ _not_found: dict[str, str] = {}
 # links (the selector and the hreflang alternates) would otherwise point at
 # whichever page mkdocs-static-i18n rendered last. They point at each
 # language's home page, absolute, with x-default, like every other page.
-_LANGUAGE_LINK = re.compile(r'href="[^"]*" hreflang="(pt-BR|en)"')
 HOME_PAGES = {"pt-BR": "index.html", TRANSLATED: f"{TRANSLATED}/index.html"}
+_LANGUAGE_LINK = re.compile(r'href="[^"]*" hreflang="(' + "|".join(map(re.escape, HOME_PAGES)) + ')"')
 
 
 def _home_page_language_links(output: str, site_url: str) -> str:
     output = _LANGUAGE_LINK.sub(
         lambda m: f'href="{urljoin(site_url, HOME_PAGES[m.group(1)])}" hreflang="{m.group(1)}"', output)
-    alternates = list(_ALTERNATE.finditer(output))
-    if alternates:
-        default = f'\n    <link rel="alternate" href="{urljoin(site_url, HOME_PAGES["pt-BR"])}" hreflang="x-default">'
-        output = output[: alternates[-1].end()] + default + output[alternates[-1].end():]
-    return output
+    return _with_x_default(output, urljoin(site_url, HOME_PAGES["pt-BR"]))
 
 
 def on_post_template(output, template_name, config):

@@ -27,13 +27,18 @@ def test_translations_cover_every_source_page():
         assert page.with_name(page.name[:-3] + ".en.md").exists(), page
 
 
+def hreflang_alternates(html: str) -> dict[str, str]:
+    """{hreflang: href} of the page's <link rel="alternate"> tags."""
+    return {lang: href for href, lang in re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', html)}
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_html_lang_hreflang_and_canonical(site_dir, site_url, path):
     for lang, prefix in (("pt-BR", ""), ("en", "en/")):
         html = (site_dir / prefix / path).read_text(encoding="utf-8")
         assert f'<html lang="{lang}"' in html, f"{prefix}{path}: html lang"
         assert f'<link rel="canonical" href="{site_url}{prefix}{path}">' in html
-        alternates = dict((h, u) for u, h in re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', html))
+        alternates = hreflang_alternates(html)
         assert alternates == {
             "pt-BR": f"{site_url}{path}",
             "en": f"{site_url}en/{path}",
@@ -61,7 +66,7 @@ def test_404_language_links_point_at_the_home_pages(site_dir, site_url, path):
     # Without hooks/i18n.py's fix they pointed at the last page rendered.
     html = (site_dir / path).read_text(encoding="utf-8")
     homes = {"pt-BR": f"{site_url}index.html", "en": f"{site_url}en/index.html"}
-    alternates = dict((h, u) for u, h in re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', html))
+    alternates = hreflang_alternates(html)
     assert alternates == {**homes, "x-default": homes["pt-BR"]}, f"{path}: {alternates}"
     selector = dict((h, u) for u, h in re.findall(r'<a href="([^"]+)" hreflang="([^"]+)" class="md-select__link">', html))
     assert selector == homes, f"{path}: language selector {selector}"
