@@ -110,7 +110,7 @@ class DocsEngine:
         """A page runner wired to this engine (dx_standins adapts outputs only for local stand-ins)."""
         return Runner(env=self.page_env(config_dir), images_local=self.images.local,
                       pulled_fresh=self.refresh_for_pull, image_created=self.image_created,
-                      oom_lost=self.oom_lost)
+                      oom_lost=self.oom_lost, oom_events=self.container_events)
 
     def oom_lost(self, container: str, since: float) -> bool:
         """Whether the engine logged an `oom` event for `container` after its last `die`

@@ -230,6 +230,9 @@ class Runner:
     # oom_lost(container, since): the engine logged `oom` after the container's exit but
     # says OOMKilled=false (OOM_AFTER_EXIT); None: never bridged
     oom_lost: callable = None
+    # oom_events(container, since): the `die` and `oom` events the engine logged, in order;
+    # named in the failure of an OOMKilled block that never settled (None: not named)
+    oom_events: callable = None
 
     def run(self, path: Path, work: Path, state: Path, stop_after_failure: bool = True) -> PageResult:
         result = PageResult(page_id(path), path)
@@ -327,6 +330,7 @@ class Runner:
             elapsed = time.perf_counter() - first
             if outcome.status == "failed" and not outcome.command:
                 outcome.reason += f" (a .settles block: still different after {runs} runs in {elapsed:.1f} s)"
+                outcome.reason += self._oom_events_note(script, commands)
             elif outcome.status == "passed":
                 note = f"settled after {runs} run" + ("s" if runs > 1 else "") + f" ({elapsed:.1f} s)"
                 outcome.output_note = "; ".join(filter(None, [outcome.output_note, note]))
@@ -349,6 +353,16 @@ class Runner:
             outcome.output_note, f"OOMKilled adapted for the test engine ({', '.join(names)}: `oom` logged after "
             "the exit, State.OOMKilled left false; dx_scenario.OOM_AFTER_EXIT)"]))
         return outcome
+
+    def _oom_events_note(self, script: Path, commands: list[str]) -> str:
+        """For an OOMKilled block that never settled: what the engine's event log says of each
+        container it reads (no `oom` at all: the OOM was never reported, containerd#8180)."""
+        if self.oom_events is None or OOM_FIELD not in script.read_text(encoding="utf-8"):
+            return ""
+        names = [name for command in commands if OOM_FIELD in command for name in _inspected(command)]
+        since = getattr(self, "_page_started", 0.0)
+        seen = [f"{name}: {', '.join(self.oom_events(name, since)) or 'none'}" for name in names]
+        return f"; engine events (die/oom) since the page started: {'; '.join(seen)}" if seen else ""
 
     def _run_script(self, block: Block, step: Step, state: Path, script: Path, commands: list[str],
                     only_pulls: bool) -> BlockResult:

@@ -552,9 +552,12 @@ def test_an_oom_the_engine_logged_after_the_exit_is_bridged_only_with_that_evide
     assert "OOMKilled adapted for the test engine" in result.output_note, result.output_note
     other = tmp_path / "sem-evento"
     other.mkdir()
-    runner = _settles_runner(other, true_from=10_000, settle_bound=0.3, settle_pause=0.05, oom_lost=logged(False))
+    runner = _settles_runner(other, true_from=10_000, settle_bound=0.3, settle_pause=0.05, oom_lost=logged(False),
+                             oom_events=lambda name, since: ["die"])
     [result] = _run_page(other, runner, SETTLES_PAGE)
     assert result.status == "failed" and "adapted" not in result.output_note, (result.status, result.output_note)
+    # The failure says what the engine logged, so a lost OOM report is told from a wrong page.
+    assert "engine events (die/oom) since the page started: ctr-oom: die" in result.reason, result.reason
 
 
 def test_settles_oom_evidence_order():
@@ -570,8 +573,9 @@ def test_settles_oom_evidence_comes_from_the_engines_event_log(docs_engine, tmp_
     has both events; one stopped by `docker kill` has no `oom`, and nothing is bridged."""
     import time
     since = time.time() - 1
+    # sleep 1: the OOM comes after containerd watches the container (containerd#8180)
     docs_engine.docker("run", "--name", "settles-oom", "--memory", "16m", "--memory-swap", "16m",
-                       "busybox", "tail", "/dev/zero")
+                       "busybox", "sh", "-c", "sleep 1; tail /dev/zero")
     docs_engine.docker("run", "--detach", "--name", "settles-kill", "busybox", "sleep", "60")
     docs_engine.docker("kill", "settles-kill")
     try:
