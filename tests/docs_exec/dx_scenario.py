@@ -53,7 +53,7 @@ SETTLE_PAUSE = 0.2  # seconds between two runs of a .settles block
 # The one thing the test engine never records, however long a .settles block waits.
 OOM_AFTER_EXIT = (
     "Docker 20.10 (the test engine) records State.OOMKilled only with the exit: when containerd "
-    "delivers the OOM event after the exit (https://github.com/containerd/containerd/issues/8180), "
+    "delivers the OOM event after the exit (https://github.com/containerd/containerd/pull/12714), "
     "20.10 logs the `oom` event and leaves the flag false for good (measured on 20.10.24: 2 of 40 "
     "OOM runs under CPU load, `die` before `oom`, false after 10 s). Newer engines set the flag on "
     "the `oom` event itself (https://github.com/moby/moby/blob/v28.2.2/daemon/monitor.go, "
@@ -356,7 +356,7 @@ class Runner:
 
     def _oom_events_note(self, script: Path, commands: list[str]) -> str:
         """For an OOMKilled block that never settled: what the engine's event log says of each
-        container it reads (no `oom` at all: the OOM was never reported, containerd#8180)."""
+        container it reads (no `oom` at all: the OOM was never reported, containerd#12405)."""
         if self.oom_events is None or OOM_FIELD not in script.read_text(encoding="utf-8"):
             return ""
         names = [name for command in commands if OOM_FIELD in command for name in _inspected(command)]

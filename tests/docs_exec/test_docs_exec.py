@@ -573,7 +573,7 @@ def test_settles_oom_evidence_comes_from_the_engines_event_log(docs_engine, tmp_
     has both events; one stopped by `docker kill` has no `oom`, and nothing is bridged."""
     import time
     since = time.time() - 1
-    # sleep 1: the OOM comes after containerd watches the container (containerd#8180)
+    # sleep 1: the OOM comes after containerd watches the container (containerd#12405)
     docs_engine.docker("run", "--name", "settles-oom", "--memory", "16m", "--memory-swap", "16m",
                        "busybox", "sh", "-c", "sleep 1; tail /dev/zero")
     docs_engine.docker("run", "--detach", "--name", "settles-kill", "busybox", "sleep", "60")
