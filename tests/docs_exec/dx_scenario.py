@@ -185,6 +185,11 @@ def syntax_check(block: Block) -> str | None:
     return result.stderr.strip() or f"bash -n exited with {result.returncode}"
 
 
+def _oom_inspected(commands: list[str]) -> list[str]:
+    """The containers whose {{.State.OOMKilled}} the commands read."""
+    return [name for command in commands if OOM_FIELD in command for name in _inspected(command)]
+
+
 def _inspected(command: str) -> list[str]:
     """The containers a `docker [container] inspect` command names."""
     words = tokens(command)
@@ -330,7 +335,7 @@ class Runner:
             elapsed = time.perf_counter() - first
             if outcome.status == "failed" and not outcome.command:
                 outcome.reason += f" (a .settles block: still different after {runs} runs in {elapsed:.1f} s)"
-                outcome.reason += self._oom_events_note(script, commands)
+                outcome.reason += self._oom_events_note(commands)
             elif outcome.status == "passed":
                 note = f"settled after {runs} run" + ("s" if runs > 1 else "") + f" ({elapsed:.1f} s)"
                 outcome.output_note = "; ".join(filter(None, [outcome.output_note, note]))
@@ -343,7 +348,7 @@ class Runner:
         the block again with the flag the event log proves (`{{true}}`), and say so."""
         if self.oom_lost is None or OOM_FIELD not in script.read_text(encoding="utf-8"):
             return None
-        names = [name for command in commands if OOM_FIELD in command for name in _inspected(command)]
+        names = _oom_inspected(commands)
         if not names or not all(self.oom_lost(name, getattr(self, "_page_started", 0.0)) for name in names):
             return None
         bridged = script.with_name(script.stem + "-oom.sh")
@@ -354,14 +359,13 @@ class Runner:
             "the exit, State.OOMKilled left false; dx_scenario.OOM_AFTER_EXIT)"]))
         return outcome
 
-    def _oom_events_note(self, script: Path, commands: list[str]) -> str:
+    def _oom_events_note(self, commands: list[str]) -> str:
         """For an OOMKilled block that never settled: what the engine's event log says of each
         container it reads (no `oom` at all: the OOM was never reported, containerd#12405)."""
-        if self.oom_events is None or OOM_FIELD not in script.read_text(encoding="utf-8"):
+        if self.oom_events is None:
             return ""
-        names = [name for command in commands if OOM_FIELD in command for name in _inspected(command)]
         since = getattr(self, "_page_started", 0.0)
-        seen = [f"{name}: {', '.join(self.oom_events(name, since)) or 'none'}" for name in names]
+        seen = [f"{name}: {', '.join(self.oom_events(name, since)) or 'none'}" for name in _oom_inspected(commands)]
         return f"; engine events (die/oom) since the page started: {'; '.join(seen)}" if seen else ""
 
     def _run_script(self, block: Block, step: Step, state: Path, script: Path, commands: list[str],
